@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Checkpoint/restart for Linux 6.12: build, test and demo targets.
+# The kernel tree and build live in $(CKPT_BUILD) (default /var/tmp/ckpt-build).
+
+.PHONY: help check demo shell series clean
+
+help:
+	@echo "make check   build the debug kernel, run checkpatch, sparse, KUnit and the selftests in QEMU"
+	@echo "make demo    boot the VM and checkpoint a running process"
+	@echo "make shell   boot the VM with the tools on PATH"
+	@echo "make series  write the patch series against vanilla 6.12 to series/"
+	@echo "make clean   remove the build tree (\$$CKPT_BUILD)"
+
+check:
+	bash rig/check.sh
+
+demo:
+	bash rig/run.sh demo
+
+shell:
+	bash rig/run.sh shell
+
+series:
+	bash rig/deps.sh
+	bash rig/tree.sh
+	bash rig/series.sh $(CURDIR)/series
+
+clean:
+	rm -rf $${CKPT_BUILD:-/var/tmp/ckpt-build}

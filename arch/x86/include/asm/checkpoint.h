@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_X86_CHECKPOINT_H
+#define _ASM_X86_CHECKPOINT_H
+
+#include <uapi/linux/checkpoint_hdr.h>
+
+/* The value of ckpt_hdr_header.arch for images of this architecture */
+#define CKPT_ARCH_ID	CKPT_ARCH_X86_64
+
+#endif /* _ASM_X86_CHECKPOINT_H */

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the checkpoint record helpers: the record table, header
+ * encoding and checks, and whole images streamed through a pipe.
+ */
+
+#include <kunit/test.h>
+#include <linux/checkpoint.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/pipe_fs_i.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/threads.h>
+
+#define IMAGE_MAX	4096
+
+static const u32 ckpt_test_types[] = {
+	CKPT_HDR_HEADER, CKPT_HDR_HEADER_ARCH, CKPT_HDR_TREE,
+	CKPT_HDR_TASK, CKPT_HDR_TAIL, CKPT_HDR_ERROR,
+};
+
+static void ckpt_test_record_table(struct kunit *test)
+{
+	const struct ckpt_record_desc *desc;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_test_types); i++) {
+		desc = ckpt_record_desc(ckpt_test_types[i]);
+		KUNIT_ASSERT_NOT_NULL(test, desc);
+		KUNIT_EXPECT_EQ(test, desc->type, ckpt_test_types[i]);
+		KUNIT_EXPECT_STRNEQ(test, desc->name, "UNKNOWN");
+		KUNIT_EXPECT_GE(test, desc->min_len, sizeof(struct ckpt_hdr));
+		KUNIT_EXPECT_LE(test, desc->min_len, desc->max_len);
+		KUNIT_EXPECT_EQ(test, desc->min_len % CKPT_ALIGN, 0);
+		KUNIT_EXPECT_EQ(test, desc->max_len % CKPT_ALIGN, 0);
+	}
+	KUNIT_EXPECT_NULL(test, ckpt_record_desc(0));
+	KUNIT_EXPECT_NULL(test, ckpt_record_desc(CKPT_HDR_TAIL + 1));
+	KUNIT_EXPECT_STREQ(test, ckpt_record_name(12345), "UNKNOWN");
+	KUNIT_EXPECT_STREQ(test, ckpt_record_name(CKPT_HDR_TASK), "TASK");
+}
+
+static void ckpt_test_record_len(struct kunit *test)
+{
+	u32 tree1 = sizeof(struct ckpt_hdr_tree) + sizeof(struct ckpt_pids);
+
+	KUNIT_EXPECT_EQ(test, ckpt_record_len(0), 0);
+	KUNIT_EXPECT_EQ(test, ckpt_record_len(1), CKPT_ALIGN);
+	KUNIT_EXPECT_EQ(test, ckpt_record_len(CKPT_ALIGN), CKPT_ALIGN);
+	KUNIT_EXPECT_EQ(test, ckpt_record_len(CKPT_ALIGN + 1), 2 * CKPT_ALIGN);
+
+	KUNIT_EXPECT_EQ(test, ckpt_record_check_len(CKPT_HDR_HEADER,
+						    sizeof(struct ckpt_hdr_header)), 0);
+	KUNIT_EXPECT_EQ(test, ckpt_record_check_len(CKPT_HDR_HEADER,
+						    sizeof(struct ckpt_hdr_header) + 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ckpt_record_check_len(CKPT_HDR_HEADER,
+						    sizeof(struct ckpt_hdr_header) - 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ckpt_record_check_len(CKPT_HDR_TREE, tree1), 0);
+	KUNIT_EXPECT_EQ(test, ckpt_record_check_len(CKPT_HDR_TREE, tree1 + 4), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ckpt_record_check_len(CKPT_HDR_TREE,
+						    sizeof(struct ckpt_hdr_tree)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ckpt_record_check_len(CKPT_HDR_TREE,
+						    ckpt_record_desc(CKPT_HDR_TREE)->max_len + 8),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ckpt_record_check_len(CKPT_HDR_ERROR,
+						    sizeof(struct ckpt_hdr_error)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ckpt_record_check_len(0, 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ckpt_record_check_len(CKPT_HDR_TASK, 0), -EINVAL);
+}
+
+static struct ckpt_ctx *ckpt_test_ctx(struct kunit *test, unsigned int kflags)
+{
+	struct ckpt_ctx *ctx = ckpt_ctx_alloc(kflags, 0);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ctx);
+	return ctx;
+}
+
+static int ckpt_test_check(struct ckpt_ctx *ctx, const struct ckpt_hdr_header *hh)
+{
+	ctx->error = 0;
+	return ckpt_check_header(ctx, hh);
+}
+
+static void ckpt_test_header(struct kunit *test)
+{
+	struct ckpt_ctx *ctx = ckpt_test_ctx(test, CKPT_CTX_RESTART);
+	struct ckpt_hdr_header good = {}, hh;
+
+	ckpt_fill_header(ctx, &good);
+	KUNIT_EXPECT_EQ(test, good.crid, ctx->crid);
+	KUNIT_EXPECT_EQ(test, ckpt_test_check(ctx, &good), 0);
+
+	hh = good;
+	hh.magic ^= 1;
+	KUNIT_EXPECT_EQ(test, ckpt_test_check(ctx, &hh), -EINVAL);
+	hh = good;
+	hh.version++;
+	KUNIT_EXPECT_EQ(test, ckpt_test_check(ctx, &hh), -ENOEXEC);
+	hh = good;
+	hh.arch++;
+	KUNIT_EXPECT_EQ(test, ckpt_test_check(ctx, &hh), -ENOEXEC);
+	hh = good;
+	hh.page_size *= 2;
+	KUNIT_EXPECT_EQ(test, ckpt_test_check(ctx, &hh), -ENOEXEC);
+	hh = good;
+	hh._reserved = 1;
+	KUNIT_EXPECT_EQ(test, ckpt_test_check(ctx, &hh), -EINVAL);
+	hh = good;
+	hh.flags = 1ULL << 63;
+	KUNIT_EXPECT_EQ(test, ckpt_test_check(ctx, &hh), -EINVAL);
+	hh = good;
+	hh.release[0] ^= 1;
+	KUNIT_EXPECT_EQ(test, ckpt_test_check(ctx, &hh), -ENOEXEC);
+	hh = good;
+	memset(hh.release, 'x', sizeof(hh.release));
+	KUNIT_EXPECT_EQ(test, ckpt_test_check(ctx, &hh), -EINVAL);
+	hh = good;
+	hh.release[sizeof(hh.release) - 1] = 'x';
+	KUNIT_EXPECT_EQ(test, ckpt_test_check(ctx, &hh), -EINVAL);
+	ckpt_ctx_put(ctx);
+}
+
+static void ckpt_test_arch_header(struct kunit *test)
+{
+	struct ckpt_ctx *ctx = ckpt_test_ctx(test, CKPT_CTX_RESTART);
+	struct ckpt_hdr_header_arch good = {}, ha;
+
+	ckpt_arch_fill_header(&good);
+	KUNIT_EXPECT_EQ(test, ckpt_arch_check_header(ctx, &good), 0);
+	ha = good;
+	ha.xfeatures |= 1ULL << 62;
+	KUNIT_EXPECT_EQ(test, ckpt_arch_check_header(ctx, &ha), -ENOEXEC);
+	ha = good;
+	ha.xfeatures = 0;
+	KUNIT_EXPECT_EQ(test, ckpt_arch_check_header(ctx, &ha), -EINVAL);
+	ha = good;
+	ha.xstate_size = CKPT_XSTATE_SIZE_MAX + 1;
+	KUNIT_EXPECT_EQ(test, ckpt_arch_check_header(ctx, &ha), -EINVAL);
+	ha = good;
+	ha._reserved = 1;
+	KUNIT_EXPECT_EQ(test, ckpt_arch_check_header(ctx, &ha), -EINVAL);
+	ckpt_ctx_put(ctx);
+}
+
+/*
+ * Streams. KUnit cases run in a kernel thread, where fput() is deferred:
+ * __fput_sync() closes the write end of a pipe at once so the reader
+ * sees the end of the image.
+ */
+static void ckpt_test_pipe(struct kunit *test, struct file **files)
+{
+	KUNIT_ASSERT_EQ(test, create_pipe_files(files, 0), 0);
+}
+
+static ssize_t ckpt_test_drain(struct file *file, char *buf, size_t size)
+{
+	loff_t pos = 0;
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < size) {
+		n = kernel_read(file, buf + len, size - len, &pos);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	return len;
+}
+
+/* Checkpoint @pid into @buf; returns what do_checkpoint() returned */
+static int ckpt_test_image(struct kunit *test, pid_t pid, char *buf, size_t *len)
+{
+	struct ckpt_ctx *ctx = ckpt_test_ctx(test, CKPT_CTX_CHECKPOINT);
+	struct file *files[2];
+	int ret;
+
+	ckpt_test_pipe(test, files);
+	KUNIT_ASSERT_EQ(test, ckpt_ctx_set_file(ctx, files[1], -1), 0);
+	ret = do_checkpoint(ctx, pid);
+	ckpt_ctx_put(ctx);
+	__fput_sync(files[1]);
+	*len = ckpt_test_drain(files[0], buf, IMAGE_MAX);
+	__fput_sync(files[0]);
+	return ret;
+}
+
+/* Restart from the first @len bytes of @buf; returns what do_restart() returned */
+static int ckpt_test_restart(struct kunit *test, const char *buf, size_t len)
+{
+	struct ckpt_ctx *ctx = ckpt_test_ctx(test, CKPT_CTX_RESTART);
+	struct file *files[2];
+	loff_t pos = 0;
+	int ret;
+
+	ckpt_test_pipe(test, files);
+	if (len)
+		KUNIT_ASSERT_EQ(test, kernel_write(files[1], buf, len, &pos), len);
+	__fput_sync(files[1]);
+	KUNIT_ASSERT_EQ(test, ckpt_ctx_set_file(ctx, files[0], -1), 0);
+	ret = do_restart(ctx);
+	ckpt_ctx_put(ctx);
+	__fput_sync(files[0]);
+	return ret;
+}
+
+/* Offset of the first record of @type in an image, or -1 */
+static int ckpt_test_find(const char *buf, size_t len, u32 type)
+{
+	const struct ckpt_hdr *h;
+	size_t off;
+
+	for (off = 0; off + sizeof(*h) <= len; off += h->len) {
+		h = (const struct ckpt_hdr *)(buf + off);
+		if (h->type == type)
+			return off;
+		if (h->len < sizeof(*h))
+			break;
+	}
+	return -1;
+}
+
+static void ckpt_test_roundtrip(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, IMAGE_MAX, GFP_KERNEL);
+	const struct ckpt_hdr_tail *th;
+	int task, tail;
+	size_t len;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* pid 1 exists and is a user task while built-in tests run */
+	KUNIT_ASSERT_EQ(test, ckpt_test_image(test, 1, buf, &len), 0);
+	KUNIT_ASSERT_GT(test, len, sizeof(struct ckpt_hdr_header));
+	KUNIT_EXPECT_EQ(test, ckpt_test_find(buf, len, CKPT_HDR_HEADER), 0);
+	task = ckpt_test_find(buf, len, CKPT_HDR_TASK);
+	tail = ckpt_test_find(buf, len, CKPT_HDR_TAIL);
+	KUNIT_ASSERT_GT(test, task, 0);
+	KUNIT_ASSERT_EQ(test, tail + sizeof(*th), len);
+	th = (const struct ckpt_hdr_tail *)(buf + tail);
+	KUNIT_EXPECT_EQ(test, th->length, tail);
+	KUNIT_EXPECT_EQ(test, th->nr_records, 4);
+	KUNIT_EXPECT_EQ(test, ckpt_test_find(buf, len, CKPT_HDR_ERROR), -1);
+
+	KUNIT_EXPECT_EQ(test, ckpt_test_restart(test, buf, len), 0);
+
+	/* a changed byte that no structure check sees: only the checksum can */
+	buf[task + offsetof(struct ckpt_hdr_task, comm)] ^= 0x20;
+	KUNIT_EXPECT_EQ(test, ckpt_test_restart(test, buf, len), -EBADMSG);
+}
+
+static void ckpt_test_truncated(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, IMAGE_MAX, GFP_KERNEL);
+	size_t len, cut;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, ckpt_test_image(test, 1, buf, &len), 0);
+	for (cut = 0; cut < len; cut += 4)
+		KUNIT_EXPECT_EQ_MSG(test, ckpt_test_restart(test, buf, cut), -ENODATA,
+				    "image cut at %zu of %zu bytes", cut, len);
+}
+
+static void ckpt_test_error_record(struct kunit *test)
+{
+	char *buf = kunit_kzalloc(test, IMAGE_MAX, GFP_KERNEL);
+	const struct ckpt_hdr_error *he;
+	size_t len;
+	int off;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	/* no process can have a pid above the limit */
+	KUNIT_ASSERT_EQ(test, ckpt_test_image(test, PID_MAX_LIMIT + 1, buf, &len), -ESRCH);
+	off = ckpt_test_find(buf, len, CKPT_HDR_ERROR);
+	KUNIT_ASSERT_GT(test, off, 0);
+	he = (const struct ckpt_hdr_error *)(buf + off);
+	KUNIT_EXPECT_EQ(test, he->error, -ESRCH);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(he->msg, "no such process"));
+	KUNIT_EXPECT_GT(test, ckpt_test_find(buf, len, CKPT_HDR_TAIL), off);
+	KUNIT_EXPECT_EQ(test, ckpt_test_restart(test, buf, len), -ECANCELED);
+
+	/* a kernel thread (this test) can't be checkpointed */
+	KUNIT_EXPECT_EQ(test, ckpt_test_image(test, task_pid_vnr(current), buf, &len), -EPERM);
+	KUNIT_EXPECT_GT(test, ckpt_test_find(buf, len, CKPT_HDR_ERROR), 0);
+}
+
+static struct kunit_case ckpt_test_cases[] = {
+	KUNIT_CASE(ckpt_test_record_table),
+	KUNIT_CASE(ckpt_test_record_len),
+	KUNIT_CASE(ckpt_test_header),
+	KUNIT_CASE(ckpt_test_arch_header),
+	KUNIT_CASE(ckpt_test_roundtrip),
+	KUNIT_CASE(ckpt_test_truncated),
+	KUNIT_CASE(ckpt_test_error_record),
+	{}
+};
+
+static struct kunit_suite ckpt_test_suite = {
+	.name = "checkpoint",
+	.test_cases = ckpt_test_cases,
+};
+kunit_test_suite(ckpt_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for checkpoint/restart");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Records in and out of a checkpoint image.
+ *
+ * The image is written and read strictly in order through kernel_write()
+ * and kernel_read(), so it may be a pipe or a socket. Every byte before the
+ * tail record goes into a running crc32c that the tail carries.
+ */
+
+#include <linux/checkpoint.h>
+#include <linux/crc32c.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+static loff_t *ckpt_fpos(struct ckpt_ctx *ctx)
+{
+	return (ctx->file->f_mode & FMODE_STREAM) ? NULL : &ctx->fpos;
+}
+
+/**
+ * ckpt_kwrite - append bytes to the image
+ * @ctx: checkpoint context
+ * @buf: the bytes
+ * @len: how many
+ *
+ * A failed write marks the image as unable to take more records, so no
+ * error or tail record is attempted after it.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_kwrite(struct ckpt_ctx *ctx, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t left = len;
+	ssize_t n;
+
+	if (ctx->kflags & CKPT_CTX_IO_FAILED)
+		return -EIO;
+	while (left) {
+		n = kernel_write(ctx->file, p, left, ckpt_fpos(ctx));
+		if (n <= 0) {
+			ctx->kflags |= CKPT_CTX_IO_FAILED;
+			return ckpt_err(ctx, n ? n : -EIO,
+					"writing the image at offset %llu failed", ctx->pos);
+		}
+		p += n;
+		left -= n;
+		ctx->pos += n;
+	}
+	ctx->crc = crc32c(ctx->crc, buf, len);
+	return 0;
+}
+
+/**
+ * ckpt_kread - read the next bytes of the image
+ * @ctx: restart context
+ * @buf: where they go
+ * @len: how many; all of them must be there
+ *
+ * Return: 0, -ENODATA if the image ends first, or another negative errno.
+ */
+int ckpt_kread(struct ckpt_ctx *ctx, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t left = len;
+	ssize_t n;
+
+	while (left) {
+		n = kernel_read(ctx->file, p, left, ckpt_fpos(ctx));
+		if (n < 0)
+			return ckpt_err(ctx, n, "reading the image at offset %llu failed",
+					ctx->pos);
+		if (!n)
+			return ckpt_err(ctx, -ENODATA, "image truncated at offset %llu",
+					ctx->pos);
+		p += n;
+		left -= n;
+		ctx->pos += n;
+	}
+	ctx->crc = crc32c(ctx->crc, buf, len);
+	return 0;
+}
+
+/**
+ * ckpt_hdr_alloc - allocate a zeroed record
+ * @type: CKPT_HDR_* value
+ * @size: bytes of header and payload
+ *
+ * The record length is @size rounded up to the record alignment; the
+ * padding stays zero.
+ *
+ * Return: the record, to be freed with kfree(), or NULL.
+ */
+void *ckpt_hdr_alloc(u32 type, u32 size)
+{
+	struct ckpt_hdr *h;
+	u32 len = ckpt_record_len(size);
+
+	h = kzalloc(len, GFP_KERNEL);
+	if (h) {
+		h->type = type;
+		h->len = len;
+	}
+	return h;
+}
+
+/**
+ * ckpt_write_obj - append a record to the image
+ * @ctx: checkpoint context
+ * @h: the record, whose @h->len bytes are written
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_write_obj(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
+{
+	int ret;
+
+	if (WARN_ON_ONCE(ckpt_record_check_len(h->type, h->len)))
+		return ckpt_err(ctx, -EINVAL, "internal error: bad %s record length %u",
+				ckpt_record_name(h->type), h->len);
+	ret = ckpt_kwrite(ctx, h, h->len);
+	if (!ret)
+		ctx->nr_records++;
+	return ret;
+}
+
+/**
+ * ckpt_write_error - append the error of a failed checkpoint to the image
+ * @ctx: checkpoint context whose @error and @err_msg are set
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_write_error(struct ckpt_ctx *ctx)
+{
+	u32 msg_len = strlen(ctx->err_msg) + 1;
+	struct ckpt_hdr_error *he;
+	int ret;
+
+	he = ckpt_hdr_alloc(CKPT_HDR_ERROR, sizeof(*he) + msg_len);
+	if (!he)
+		return -ENOMEM;
+	he->error = ctx->error;
+	he->msg_len = msg_len;
+	memcpy(he->msg, ctx->err_msg, msg_len);
+	ret = ckpt_write_obj(ctx, &he->h);
+	kfree(he);
+	return ret;
+}
+
+/**
+ * ckpt_write_tail - end the image with its length, record count and checksum
+ * @ctx: checkpoint context
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_write_tail(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_tail th = {
+		.h.type = CKPT_HDR_TAIL,
+		.h.len = sizeof(th),
+		.magic = CKPT_MAGIC_TAIL,
+		.length = ctx->pos,
+		.nr_records = ctx->nr_records,
+		.crc32c = ~ctx->crc,
+	};
+
+	return ckpt_write_obj(ctx, &th.h);
+}
+
+/* Read the error record of a failed checkpoint and fail the restart with it */
+static int ckpt_read_error(struct ckpt_ctx *ctx, const struct ckpt_hdr *h)
+{
+	struct ckpt_hdr_error *he;
+	int ret;
+
+	if (ckpt_record_check_len(h->type, h->len))
+		return ckpt_err(ctx, -EINVAL, "offset %llu: ERROR record has bad length %u",
+				ctx->rec_pos, h->len);
+	he = kzalloc(h->len, GFP_KERNEL);
+	if (!he)
+		return -ENOMEM;
+	ret = ckpt_kread(ctx, (char *)he + sizeof(*h), h->len - sizeof(*h));
+	if (ret)
+		goto out;
+	if (he->msg_len < 1 || he->msg_len > h->len - sizeof(*he) ||
+	    he->msg[he->msg_len - 1] || he->error >= 0 || he->error < -MAX_ERRNO) {
+		ret = ckpt_err(ctx, -EINVAL, "offset %llu: malformed ERROR record",
+			       ctx->rec_pos);
+		goto out;
+	}
+	ret = ckpt_err(ctx, -ECANCELED, "image of a failed checkpoint: %*pE (error %d)",
+		       (int)strnlen(he->msg, he->msg_len), he->msg, he->error);
+out:
+	kfree(he);
+	return ret;
+}
+
+static int ckpt_read_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type)
+{
+	int ret;
+
+	ctx->rec_pos = ctx->pos;
+	ctx->rec_nr = ctx->nr_records;
+	ctx->rec_crc = ctx->crc;
+	ret = ckpt_kread(ctx, h, sizeof(*h));
+	if (ret)
+		return ret;
+	if (h->type == CKPT_HDR_ERROR && type != CKPT_HDR_ERROR)
+		return ckpt_read_error(ctx, h);
+	if (h->type != type)
+		return ckpt_err(ctx, -EINVAL, "offset %llu: expected a %s record, found type %u (%s)",
+				ctx->rec_pos, ckpt_record_name(type), h->type,
+				ckpt_record_name(h->type));
+	if (ckpt_record_check_len(type, h->len))
+		return ckpt_err(ctx, -EINVAL, "offset %llu: %s record has bad length %u",
+				ctx->rec_pos, ckpt_record_name(type), h->len);
+	return 0;
+}
+
+/**
+ * ckpt_read_obj - read the next record, which must be of @type
+ * @ctx: restart context
+ * @type: CKPT_HDR_* value expected
+ *
+ * The record's length is checked against the record table before anything
+ * is allocated; its content is for the caller to check.
+ *
+ * Return: the record, to be freed with kvfree(), or an ERR_PTR().
+ */
+void *ckpt_read_obj(struct ckpt_ctx *ctx, u32 type)
+{
+	struct ckpt_hdr h;
+	void *buf;
+	int ret;
+
+	ret = ckpt_read_hdr(ctx, &h, type);
+	if (ret)
+		return ERR_PTR(ret);
+	buf = kvmalloc(h.len, GFP_KERNEL);
+	if (!buf)
+		return ERR_PTR(ckpt_err(ctx, -ENOMEM, "offset %llu: no memory for a %u byte %s record",
+					ctx->rec_pos, h.len, ckpt_record_name(type)));
+	memcpy(buf, &h, sizeof(h));
+	ret = ckpt_kread(ctx, buf + sizeof(h), h.len - sizeof(h));
+	if (ret) {
+		kvfree(buf);
+		return ERR_PTR(ret);
+	}
+	ctx->nr_records++;
+	return buf;
+}
+
+/**
+ * ckpt_read_tail - read the tail record and check the image against it
+ * @ctx: restart context that has read every record before the tail
+ *
+ * Return: 0, -EINVAL for a malformed tail, -EBADMSG if the length, record
+ * count or checksum of what was read do not match the tail.
+ */
+int ckpt_read_tail(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_tail *th;
+	int ret = 0;
+
+	th = ckpt_read_obj(ctx, CKPT_HDR_TAIL);
+	if (IS_ERR(th))
+		return PTR_ERR(th);
+	if (th->magic != CKPT_MAGIC_TAIL)
+		ret = ckpt_err(ctx, -EINVAL, "offset %llu: bad tail magic %#llx",
+			       ctx->rec_pos, th->magic);
+	else if (th->crc32c != ~ctx->rec_crc)
+		ret = ckpt_err(ctx, -EBADMSG, "checksum mismatch: image %#x, tail %#x",
+			       ~ctx->rec_crc, th->crc32c);
+	else if (th->length != ctx->rec_pos)
+		ret = ckpt_err(ctx, -EBADMSG, "image length %llu, tail says %llu",
+			       ctx->rec_pos, th->length);
+	else if (th->nr_records != ctx->rec_nr)
+		ret = ckpt_err(ctx, -EBADMSG, "record count %u, tail says %u",
+			       ctx->rec_nr, th->nr_records);
+	kvfree(th);
+	return ret;
+}

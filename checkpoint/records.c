@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The table of checkpoint record types: one line per record that an
+ * image may hold, with the lengths restart accepts for it.
+ */
+
+#include <linux/build_bug.h>
+#include <linux/checkpoint_hdr.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+
+#define CKPT_FIXED(t, n, s)	{ .type = (t), .name = (n), .min_len = sizeof(s), \
+				  .max_len = sizeof(s) }
+
+static const struct ckpt_record_desc ckpt_records[] = {
+	CKPT_FIXED(CKPT_HDR_HEADER, "HEADER", struct ckpt_hdr_header),
+	CKPT_FIXED(CKPT_HDR_HEADER_ARCH, "HEADER_ARCH", struct ckpt_hdr_header_arch),
+	{
+		.type = CKPT_HDR_TREE,
+		.name = "TREE",
+		.min_len = sizeof(struct ckpt_hdr_tree) + sizeof(struct ckpt_pids),
+		.max_len = sizeof(struct ckpt_hdr_tree) +
+			   CKPT_TREE_MAX_TASKS * sizeof(struct ckpt_pids),
+	},
+	CKPT_FIXED(CKPT_HDR_TASK, "TASK", struct ckpt_hdr_task),
+	CKPT_FIXED(CKPT_HDR_TAIL, "TAIL", struct ckpt_hdr_tail),
+	{
+		.type = CKPT_HDR_ERROR,
+		.name = "ERROR",
+		.min_len = sizeof(struct ckpt_hdr_error) + CKPT_ALIGN,
+		.max_len = sizeof(struct ckpt_hdr_error) + CKPT_ERROR_MSG_MAX,
+	},
+};
+
+/* Every record layout is a whole number of alignment units */
+static_assert(sizeof(struct ckpt_hdr) == CKPT_ALIGN);
+static_assert(sizeof(struct ckpt_hdr_header) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_header_arch) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_tree) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_pids) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_task) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_tail) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_error) % CKPT_ALIGN == 0);
+static_assert(CKPT_ERROR_MSG_MAX % CKPT_ALIGN == 0);
+
+/**
+ * ckpt_record_desc - look up a record type
+ * @type: CKPT_HDR_* value, possibly read from an untrusted image
+ *
+ * Return: the table entry for @type, or NULL for an unknown type.
+ */
+const struct ckpt_record_desc *ckpt_record_desc(u32 type)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_records); i++)
+		if (ckpt_records[i].type == type)
+			return &ckpt_records[i];
+	return NULL;
+}
+
+/**
+ * ckpt_record_name - printable name of a record type
+ * @type: CKPT_HDR_* value
+ *
+ * Return: the name, or "UNKNOWN" for a type not in the table.
+ */
+const char *ckpt_record_name(u32 type)
+{
+	const struct ckpt_record_desc *desc = ckpt_record_desc(type);
+
+	return desc ? desc->name : "UNKNOWN";
+}
+
+/**
+ * ckpt_record_check_len - check a record length read from an image
+ * @type: CKPT_HDR_* value
+ * @len: length from the record header, header included
+ *
+ * Return: 0 if a record of @type may be @len bytes long, -EINVAL if not
+ * (unknown type, misaligned, or outside the bounds of the type).
+ */
+int ckpt_record_check_len(u32 type, u32 len)
+{
+	const struct ckpt_record_desc *desc = ckpt_record_desc(type);
+
+	if (!desc || len % CKPT_ALIGN)
+		return -EINVAL;
+	if (len < desc->min_len || len > desc->max_len)
+		return -EINVAL;
+	return 0;
+}

@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: build, run the static checks (checkpatch on the series,
+# sparse on our code), boot the debug kernel, run KUnit and the selftests,
+# and count. The last line is "N passed, N failed, N skipped".
+. "$(dirname "$0")/lib.sh"
+
+exec 9>"$CKPT_BUILD/lock"
+flock 9
+"$REPO/rig/build.sh"
+
+res=$OUT/check
+rm -rf "$res"
+mkdir -p "$res"
+checks=()
+
+log "checkpatch --strict on the series"
+"$REPO/rig/series.sh" "$res/series"
+(cd "$SRC" && ./scripts/checkpatch.pl --strict --color=never -q \
+	$(ls "$res"/series/*.patch | grep -v /0000-)) > "$res/checkpatch.log" 2>&1 || true
+if grep -qE '^(ERROR|WARNING|CHECK):' "$res/checkpatch.log"; then
+	cat "$res/checkpatch.log"
+	checks+=(checkpatch=fail)
+else
+	checks+=(checkpatch=pass)
+fi
+
+log "sparse on checkpoint code"
+make -C "$SRC" O="$OBJ" -s C=2 CC="ccache gcc" checkpoint/ arch/x86/checkpoint/ \
+	> "$res/sparse.log" 2>&1 || true
+if grep -E '(warning|error):' "$res/sparse.log"; then
+	checks+=(sparse=fail)
+else
+	checks+=(sparse=pass)
+fi
+
+log "booting the test VM"
+"$REPO/rig/initramfs.sh" "$res/initrd.gz"
+start=$(date +%s)
+"$REPO/rig/vm.sh" check "$res/initrd.gz" "$res" || log "qemu exited with $?"
+log "VM run took $(( $(date +%s) - start )) s; logs in $res"
+cat "$res/tests.log" 2>/dev/null || true
+python3 "$REPO/rig/report.py" "$res/console.log" "$res/tests.log" "${checks[@]}"

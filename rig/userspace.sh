@@ -1,0 +1,13 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the tools and the selftests, statically, against the uapi headers of
+# the kernel just built.
+. "$(dirname "$0")/lib.sh"
+
+hdrs="-isystem $OBJ/usr/include"
+mkdir -p "$OUT/bin" "$OUT/selftests"
+log "building tools/checkpoint"
+make -s -C "$SRC/tools/checkpoint" OUTPUT="$OUT/bin" KHDR_INCLUDES="$hdrs"
+log "building the checkpoint selftests"
+make -s -C "$SRC/tools/testing/selftests/checkpoint" OUTPUT="$OUT/selftests" \
+	KHDR_INCLUDES="$hdrs"

@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the test kernel in QEMU (TCG; KVM hangs on these machines).
+# Usage: vm.sh MODE INITRD [LOGDIR]
+#   check: console to LOGDIR/console.log, test output to LOGDIR/tests.log
+#   demo:  guest console on stdout, kernel quiet
+#   shell: interactive console on stdin/stdout
+. "$(dirname "$0")/lib.sh"
+
+mode=$1 initrd=$2 logdir=${3:-$OUT}
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 1024 -smp 2 -no-reboot
+      -kernel "$OBJ/arch/x86/boot/bzImage" -initrd "$initrd" -display none -monitor none)
+append="console=ttyS0 panic=-1 ckpt.mode=$mode"
+case $mode in
+check|bench)
+	rm -f "$logdir/console.log" "$logdir/tests.log"
+	timeout "${VM_TIMEOUT:-900}" "${qemu[@]}" -append "$append" \
+		-serial "file:$logdir/console.log" -serial "file:$logdir/tests.log" </dev/null
+	;;
+demo)
+	"${qemu[@]}" -append "$append quiet" -serial stdio -serial null </dev/null
+	;;
+shell)
+	"${qemu[@]}" -append "$append quiet" -serial mon:stdio -serial null
+	;;
+*)
+	die "unknown mode $mode"
+	;;
+esac
