@@ -10,6 +10,7 @@
 #include <linux/checkpoint.h>
 #include <linux/crc32c.h>
 #include <linux/err.h>
+#include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -18,6 +19,19 @@
 static loff_t *ckpt_fpos(struct ckpt_ctx *ctx)
 {
 	return (ctx->file->f_mode & FMODE_STREAM) ? NULL : &ctx->fpos;
+}
+
+/*
+ * A signal may interrupt a read or write of a pipe or socket midway. The
+ * system call must not be restarted transparently then: part of the image
+ * has moved already, and doing it again would move it twice.
+ */
+static ssize_t ckpt_io_errno(ssize_t n)
+{
+	if (n == -ERESTARTSYS || n == -ERESTARTNOINTR || n == -ERESTARTNOHAND ||
+	    n == -ERESTART_RESTARTBLOCK)
+		return -EINTR;
+	return n;
 }
 
 /**
@@ -40,7 +54,7 @@ int ckpt_kwrite(struct ckpt_ctx *ctx, const void *buf, size_t len)
 	if (ctx->kflags & CKPT_CTX_IO_FAILED)
 		return -EIO;
 	while (left) {
-		n = kernel_write(ctx->file, p, left, ckpt_fpos(ctx));
+		n = ckpt_io_errno(kernel_write(ctx->file, p, left, ckpt_fpos(ctx)));
 		if (n <= 0) {
 			ctx->kflags |= CKPT_CTX_IO_FAILED;
 			return ckpt_err(ctx, n ? n : -EIO,
@@ -69,7 +83,7 @@ int ckpt_kread(struct ckpt_ctx *ctx, void *buf, size_t len)
 	ssize_t n;
 
 	while (left) {
-		n = kernel_read(ctx->file, p, left, ckpt_fpos(ctx));
+		n = ckpt_io_errno(kernel_read(ctx->file, p, left, ckpt_fpos(ctx)));
 		if (n < 0)
 			return ckpt_err(ctx, n, "reading the image at offset %llu failed",
 					ctx->pos);

@@ -23,7 +23,7 @@ arch/x86/include/asm/checkpoint.h arch/x86/checkpoint patches/x86-kbuild.patch"
 "checkpoint: add the checkpoint and restart system calls|\
 checkpoint/sys.c patches/syscalls.patch"
 "Documentation/checkpoint: describe the design, the ABI and the image format|\
-Documentation/checkpoint"
+Documentation/checkpoint patches/docs-index.patch"
 "tools/checkpoint: add ckpt, rstr and ckptinfo|tools/checkpoint"
 "selftests/checkpoint: add tests of the system calls and of image checks|\
 tools/testing/selftests/checkpoint"

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ckpt - checkpoint a process into an image on standard output.
+ *
+ *   ckpt [--logfile FILE] PID > IMAGE
+ *
+ * The kernel writes the image straight to standard output, which may be a
+ * file, a pipe or a socket. Its log lines (why a checkpoint failed) go to
+ * standard error, or to FILE.
+ *
+ * Exit status: 0 checkpoint written, 1 checkpoint failed, 2 usage error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/checkpoint.h>
+
+#include "common.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ckpt [--logfile FILE] PID > IMAGE\n"
+		"Checkpoint process PID; the image goes to standard output.\n"
+		"  -l, --logfile FILE  append the kernel's log lines to FILE (default: stderr)\n"
+		"  -v, --verbose       report the checkpoint id on stderr\n"
+		"  -h, --help          this text\n"
+		"Exit status: 0 done, 1 checkpoint failed, 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "logfile", required_argument, NULL, 'l' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
+	const char *logfile = "-";
+	int c, logfd, verbose = 0;
+	char *end;
+	long pid, crid;
+
+	while ((c = getopt_long(argc, argv, "l:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			logfile = optarg;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	errno = 0;
+	pid = strtol(argv[optind], &end, 10);
+	if (errno || *end || end == argv[optind] || pid <= 0 || pid > 0x7fffffff) {
+		fprintf(stderr, "ckpt: %s: not a pid\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "ckpt: standard output is a terminal; redirect it to a file or a pipe\n");
+		return EXIT_USAGE;
+	}
+	logfd = open_logfile("ckpt", logfile);
+
+	crid = sys_checkpoint(pid, STDOUT_FILENO, 0, logfd);
+	if (crid < 0) {
+		fprintf(stderr, "ckpt: checkpoint of pid %ld failed: %s\n", pid,
+			strerror(errno));
+		return EXIT_FAILED;
+	}
+	if (verbose)
+		fprintf(stderr, "ckpt: pid %ld: checkpoint %ld written\n", pid, crid);
+	return EXIT_OK;
+}

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ckptinfo - decode and check a checkpoint image.
+ *
+ *   ckptinfo [--json] [IMAGE|-]
+ *
+ * Prints every record of the image, checks its structure, lengths and
+ * checksum the way restart(2) does, and says whether the image is valid.
+ * Needs no kernel support: it runs on any machine.
+ *
+ * Exit status: 0 valid image, 1 invalid image (or the image of a failed
+ * checkpoint), 2 usage error or unreadable file.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <linux/checkpoint_hdr.h>
+
+#include "common.h"
+
+#define MAX_RECORD	(64U << 20)	/* larger than any record restart accepts */
+
+struct image {
+	FILE *f;
+	bool json;
+	uint64_t pos;		/* offset of the next record */
+	uint32_t nr;		/* records before the next one */
+	uint32_t crc;		/* running crc32c of the bytes read */
+	int nr_json;		/* records printed in JSON so far */
+	char err[512];		/* why the image is invalid */
+	bool failed_ckpt;	/* the image holds an ERROR record */
+};
+
+static void invalid(struct image *img, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (img->err[0])
+		return;
+	n = snprintf(img->err, sizeof(img->err), "offset %" PRIu64 ": ", img->pos);
+	va_start(ap, fmt);
+	vsnprintf(img->err + n, sizeof(img->err) - n, fmt, ap);
+	va_end(ap);
+}
+
+/* A JSON string of at most @max bytes of @s */
+static void json_puts(const char *s, size_t max)
+{
+	size_t i;
+
+	putchar('"');
+	for (i = 0; i < max && s[i]; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/* Output: one line of "key value" pairs per record, or one JSON object */
+static void out_str(struct image *img, const char *key, const char *s, size_t max)
+{
+	size_t i;
+
+	if (!img->json) {
+		printf(" %s \"", key);
+		for (i = 0; i < max && s[i]; i++)
+			putchar(s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' ? s[i] : '?');
+		putchar('"');
+		return;
+	}
+	printf(", \"%s\": ", key);
+	json_puts(s, max);
+}
+
+static void out_u64(struct image *img, const char *key, uint64_t v, bool hex)
+{
+	if (img->json)
+		printf(", \"%s\": %" PRIu64, key, v);
+	else if (hex)
+		printf(" %s %#" PRIx64, key, v);
+	else
+		printf(" %s %" PRIu64, key, v);
+}
+
+static void out_s64(struct image *img, const char *key, int64_t v)
+{
+	printf(img->json ? ", \"%s\": %" PRId64 : " %s %" PRId64, key, v);
+}
+
+static void decode_header(struct image *img, void *rec)
+{
+	struct ckpt_hdr_header *h = rec;
+	char when[64] = "?";
+	time_t t = h->time;
+	struct tm tm;
+
+	out_u64(img, "magic", h->magic, true);
+	out_u64(img, "version", h->version, false);
+	out_str(img, "arch", h->arch == CKPT_ARCH_X86_64 ? "x86_64" : "unknown", 16);
+	out_u64(img, "page_size", h->page_size, false);
+	out_u64(img, "flags", h->flags, true);
+	out_u64(img, "crid", h->crid, false);
+	if (gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	out_s64(img, "time", h->time);
+	out_str(img, "date", when, sizeof(when));
+	out_str(img, "release", h->release, sizeof(h->release));
+
+	if (img->nr != 0)
+		invalid(img, "HEADER is not the first record");
+	else if (h->magic != CKPT_MAGIC_HEAD)
+		invalid(img, "bad magic %#" PRIx64 ": not a checkpoint image", (uint64_t)h->magic);
+	else if (h->version != CKPT_FORMAT_VERSION)
+		invalid(img, "format version %u, this tool reads %u", h->version,
+			CKPT_FORMAT_VERSION);
+	else if (h->_reserved)
+		invalid(img, "HEADER reserved field is %#x", h->_reserved);
+	else if (!memchr(h->release, 0, sizeof(h->release)))
+		invalid(img, "kernel release is not NUL terminated");
+}
+
+static void decode_header_arch(struct image *img, void *rec)
+{
+	struct ckpt_hdr_header_arch *h = rec;
+
+	out_u64(img, "xfeatures", h->xfeatures, true);
+	out_u64(img, "xstate_size", h->xstate_size, false);
+	if (h->xstate_size < CKPT_XSTATE_SIZE_MIN || h->xstate_size > CKPT_XSTATE_SIZE_MAX)
+		invalid(img, "xstate size %u out of range", h->xstate_size);
+	else if (h->_reserved)
+		invalid(img, "HEADER_ARCH reserved field is %#x", h->_reserved);
+}
+
+static void decode_tree(struct image *img, void *rec)
+{
+	struct ckpt_hdr_tree *h = rec;
+	uint32_t i, n = (h->h.len - sizeof(*h)) / sizeof(h->pids[0]);
+
+	out_u64(img, "nr_tasks", h->nr_tasks, false);
+	if (h->nr_tasks != n) {
+		invalid(img, "TREE of %u tasks in a %u byte record", h->nr_tasks, h->h.len);
+		return;
+	}
+	if (img->json)
+		printf(", \"tasks\": [");
+	for (i = 0; i < n; i++) {
+		struct ckpt_pids *p = &h->pids[i];
+
+		if (img->json)
+			printf("%s{\"pid\": %d, \"tgid\": %d, \"ppid\": %d, \"pgid\": %d, \"sid\": %d, \"depth\": %u}",
+			       i ? ", " : "", p->vpid, p->vtgid, p->vppid, p->vpgid, p->vsid,
+			       p->depth);
+		else
+			printf("\n%24s pid %d tgid %d ppid %d pgid %d sid %d depth %u", "",
+			       p->vpid, p->vtgid, p->vppid, p->vpgid, p->vsid, p->depth);
+		if (p->vpid <= 0 || p->vtgid <= 0)
+			invalid(img, "TREE task %u has pid %d tgid %d", i, p->vpid, p->vtgid);
+	}
+	if (img->json)
+		printf("]");
+}
+
+static void decode_task(struct image *img, void *rec)
+{
+	struct ckpt_hdr_task *h = rec;
+
+	out_str(img, "comm", h->comm, sizeof(h->comm));
+	out_u64(img, "personality", h->personality, true);
+	out_s64(img, "exit_signal", h->exit_signal);
+	out_s64(img, "pdeath_signal", h->pdeath_signal);
+	if (!memchr(h->comm, 0, sizeof(h->comm)))
+		invalid(img, "TASK comm is not NUL terminated");
+}
+
+static void decode_error(struct image *img, void *rec)
+{
+	struct ckpt_hdr_error *h = rec;
+	size_t room = h->h.len - sizeof(*h);
+
+	out_s64(img, "error", h->error);
+	if (h->error < 0 && h->error > -4096)
+		out_str(img, "errno", strerror(-h->error), 64);
+	out_str(img, "message", h->msg, h->msg_len < room ? h->msg_len : room);
+	img->failed_ckpt = true;
+	if (!h->msg_len || h->msg_len > room || h->msg[h->msg_len - 1])
+		invalid(img, "malformed ERROR record");
+}
+
+static void decode_tail(struct image *img, void *rec)
+{
+	struct ckpt_hdr_tail *h = rec;
+	uint32_t crc = ~img->crc;
+
+	out_u64(img, "magic", h->magic, true);
+	out_u64(img, "length", h->length, false);
+	out_u64(img, "nr_records", h->nr_records, false);
+	out_u64(img, "crc32c", h->crc32c, true);
+	if (img->json)
+		printf(", \"crc32c_computed\": %u", crc);
+	if (h->magic != CKPT_MAGIC_TAIL)
+		invalid(img, "bad tail magic %#" PRIx64, (uint64_t)h->magic);
+	else if (h->crc32c != crc)
+		invalid(img, "checksum mismatch: image %#x, tail %#x", crc, h->crc32c);
+	else if (h->length != img->pos)
+		invalid(img, "image length %" PRIu64 ", tail says %" PRIu64, img->pos,
+			(uint64_t)h->length);
+	else if (h->nr_records != img->nr)
+		invalid(img, "record count %u, tail says %u", img->nr, h->nr_records);
+}
+
+static const struct record_type {
+	uint32_t type;
+	const char *name;
+	uint32_t min_len, max_len;
+	void (*decode)(struct image *img, void *rec);
+} types[] = {
+	{ CKPT_HDR_HEADER, "HEADER", sizeof(struct ckpt_hdr_header),
+	  sizeof(struct ckpt_hdr_header), decode_header },
+	{ CKPT_HDR_HEADER_ARCH, "HEADER_ARCH", sizeof(struct ckpt_hdr_header_arch),
+	  sizeof(struct ckpt_hdr_header_arch), decode_header_arch },
+	{ CKPT_HDR_TREE, "TREE", sizeof(struct ckpt_hdr_tree) + sizeof(struct ckpt_pids),
+	  sizeof(struct ckpt_hdr_tree) + CKPT_TREE_MAX_TASKS * sizeof(struct ckpt_pids),
+	  decode_tree },
+	{ CKPT_HDR_TASK, "TASK", sizeof(struct ckpt_hdr_task), sizeof(struct ckpt_hdr_task),
+	  decode_task },
+	{ CKPT_HDR_TAIL, "TAIL", sizeof(struct ckpt_hdr_tail), sizeof(struct ckpt_hdr_tail),
+	  decode_tail },
+	{ CKPT_HDR_ERROR, "ERROR", sizeof(struct ckpt_hdr_error) + CKPT_ALIGN,
+	  sizeof(struct ckpt_hdr_error) + CKPT_ERROR_MSG_MAX, decode_error },
+};
+
+static const struct record_type *record_type(uint32_t type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (types[i].type == type)
+			return &types[i];
+	return NULL;
+}
+
+/* Read exactly @len bytes; false at end of file (img->err says why) */
+static bool read_all(struct image *img, void *buf, size_t len, uint64_t at)
+{
+	size_t n = fread(buf, 1, len, img->f);
+
+	if (n == len)
+		return true;
+	if (ferror(img->f))
+		invalid(img, "read error: %s", strerror(errno));
+	else
+		invalid(img, "image truncated at offset %" PRIu64, at + n);
+	return false;
+}
+
+/* Decode one record; false when the walk must stop */
+static bool next_record(struct image *img)
+{
+	const struct record_type *rt;
+	struct ckpt_hdr h;
+	bool tail, ok = true;
+	void *rec;
+	int c;
+
+	if (!read_all(img, &h, sizeof(h), img->pos))
+		return false;
+	rt = record_type(h.type);
+	if (img->json)
+		printf("%s\n    {\"offset\": %" PRIu64 ", \"type\": %u, \"name\": \"%s\", \"len\": %u",
+		       img->nr_json++ ? "," : "", img->pos, h.type, rt ? rt->name : "UNKNOWN",
+		       h.len);
+	else
+		printf("%8" PRIu64 "  %-12s len %-6u", img->pos, rt ? rt->name : "UNKNOWN", h.len);
+
+	if (!rt) {
+		invalid(img, "unknown record type %u", h.type);
+		ok = false;
+	} else if (h.len % CKPT_ALIGN || h.len < rt->min_len || h.len > rt->max_len ||
+		   h.len > MAX_RECORD) {
+		invalid(img, "%s record has bad length %u", rt->name, h.len);
+		ok = false;
+	} else if (img->nr == 0 && h.type != CKPT_HDR_HEADER) {
+		invalid(img, "the first record is %s, not HEADER", rt->name);
+		ok = false;
+	}
+	if (!ok) {
+		printf(img->json ? "}" : "\n");
+		return false;
+	}
+
+	rec = malloc(h.len);
+	if (!rec) {
+		invalid(img, "out of memory for a %u byte record", h.len);
+		printf(img->json ? "}" : "\n");
+		return false;
+	}
+	memcpy(rec, &h, sizeof(h));
+	if (!read_all(img, (char *)rec + sizeof(h), h.len - sizeof(h), img->pos + sizeof(h))) {
+		printf(img->json ? "}" : "\n");
+		free(rec);
+		return false;
+	}
+	tail = h.type == CKPT_HDR_TAIL;
+	rt->decode(img, rec);
+	if (!tail)
+		img->crc = crc32c_update(img->crc, rec, h.len);
+	printf(img->json ? "}" : "\n");
+	free(rec);
+	img->pos += h.len;
+	if (tail) {
+		c = fgetc(img->f);
+		if (c != EOF)
+			invalid(img, "data after the tail record");
+		return false;
+	}
+	img->nr++;
+	return !img->err[0];
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ckptinfo [--json] [IMAGE|-]\n"
+		"Decode a checkpoint image (default: standard input) and check its structure.\n"
+		"  --json     print the records as a JSON object\n"
+		"  -h, --help this text\n"
+		"Exit status: 0 valid, 1 invalid or a failed checkpoint, 2 usage or I/O error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ }
+	};
+	struct image img = { .crc = ~0U };
+	const char *path;
+	bool valid;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			img.json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc - 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	path = optind < argc ? argv[optind] : "-";
+	img.f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!img.f) {
+		fprintf(stderr, "ckptinfo: %s: %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+
+	if (img.json) {
+		printf("{\n  \"file\": ");
+		json_puts(path, strlen(path));
+		printf(",\n  \"records\": [");
+	}
+	while (next_record(&img))
+		;
+	if (!img.err[0] && img.failed_ckpt)
+		snprintf(img.err, sizeof(img.err), "the image of a failed checkpoint");
+	valid = !img.err[0];
+	if (img.json) {
+		printf("\n  ],\n  \"valid\": %s,\n  \"problem\": ", valid ? "true" : "false");
+		if (valid)
+			printf("null");
+		else
+			json_puts(img.err, sizeof(img.err));
+		printf(",\n  \"crc32c\": %u\n}\n", ~img.crc);
+	} else if (valid) {
+		printf("valid image: %u records, %" PRIu64 " bytes, crc32c %#x\n", img.nr + 1,
+		       img.pos, ~img.crc);
+	} else {
+		printf("ckptinfo: invalid image: %s\n", img.err);
+	}
+	return valid ? EXIT_OK : EXIT_FAILED;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared helpers of the checkpoint tools: the system call wrappers, the
+ * image checksum and option parsing bits.
+ */
+#ifndef CKPT_TOOLS_COMMON_H
+#define CKPT_TOOLS_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Exit codes shared by the tools */
+#define EXIT_OK		0	/* done, or the image is valid */
+#define EXIT_FAILED	1	/* the operation failed, or the image is invalid */
+#define EXIT_USAGE	2	/* bad command line, or a file could not be opened */
+
+long sys_checkpoint(pid_t pid, int fd, unsigned long flags, int logfd);
+long sys_restart(pid_t pid, int fd, unsigned long flags, int logfd);
+
+uint32_t crc32c_update(uint32_t crc, const void *buf, size_t len);
+
+/* Open @path for the kernel's log lines; "-" is stderr. Exits on error. */
+int open_logfile(const char *prog, const char *path);
+
+#endif /* CKPT_TOOLS_COMMON_H */

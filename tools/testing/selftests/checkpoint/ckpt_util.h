@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the checkpoint selftests: the system calls, images in
+ * memory files, the log, and a record walker.
+ */
+#ifndef CKPT_SELFTEST_UTIL_H
+#define CKPT_SELFTEST_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/checkpoint.h>
+#include <linux/checkpoint_hdr.h>
+
+long sys_checkpoint(pid_t pid, int fd, unsigned long flags, int logfd);
+long sys_restart(pid_t pid, int fd, unsigned long flags, int logfd);
+
+/* A memfd: the image or the log file of one call */
+int memfd(const char *name);
+/* Whole content of @fd from offset 0, NUL terminated; free() it. */
+char *slurp(int fd, size_t *len);
+/* Lines (newline terminated) in @s */
+int count_lines(const char *s);
+
+uint32_t crc32c(uint32_t crc, const void *buf, size_t len);
+
+struct image {
+	char *buf;
+	size_t len;
+};
+
+/* Find the @nth (from 0) record of @type; NULL if there is none */
+struct ckpt_hdr *image_record(struct image *img, uint32_t type, int nth);
+/* Records of the image, tail included; -1 if the lengths don't add up */
+int image_nr_records(struct image *img);
+/* Recompute the tail (length, record count, checksum) after an edit */
+void image_fix_tail(struct image *img);
+
+/* A child that sleeps until killed; returns its pid */
+pid_t spawn_sleeper(const char *comm);
+void reap(pid_t pid);
+
+/*
+ * Checkpoint @pid into a new memfd; the image and the log come back in
+ * @img and @log (free them). Returns what the system call returned, or
+ * -errno.
+ */
+long checkpoint_image(pid_t pid, struct image *img, char **log);
+/* restart(RESTART_VALIDATE) from a memfd holding @buf; returns 0 or -errno */
+long restart_image(const void *buf, size_t len, char **log);
+
+#endif /* CKPT_SELFTEST_UTIL_H */
