@@ -299,6 +299,7 @@ static struct kunit_suite ckpt_test_suite = {
 	.name = "checkpoint",
 	.test_cases = ckpt_test_cases,
 };
+
 kunit_test_suite(ckpt_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for checkpoint/restart");

@@ -225,7 +225,8 @@ static int ckpt_read_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type)
 	if (h->type == CKPT_HDR_ERROR && type != CKPT_HDR_ERROR)
 		return ckpt_read_error(ctx, h);
 	if (h->type != type)
-		return ckpt_err(ctx, -EINVAL, "offset %llu: expected a %s record, found type %u (%s)",
+		return ckpt_err(ctx, -EINVAL,
+				"offset %llu: expected a %s record, found type %u (%s)",
 				ctx->rec_pos, ckpt_record_name(type), h->type,
 				ckpt_record_name(h->type));
 	if (ckpt_record_check_len(type, h->len))
@@ -255,7 +256,8 @@ void *ckpt_read_obj(struct ckpt_ctx *ctx, u32 type)
 		return ERR_PTR(ret);
 	buf = kvmalloc(h.len, GFP_KERNEL);
 	if (!buf)
-		return ERR_PTR(ckpt_err(ctx, -ENOMEM, "offset %llu: no memory for a %u byte %s record",
+		return ERR_PTR(ckpt_err(ctx, -ENOMEM,
+					"offset %llu: no memory for a %u byte %s record",
 					ctx->rec_pos, h.len, ckpt_record_name(type)));
 	memcpy(buf, &h, sizeof(h));
 	ret = ckpt_kread(ctx, buf + sizeof(h), h.len - sizeof(h));

@@ -118,7 +118,8 @@ static int restore_task(struct ckpt_ctx *ctx, u32 i)
 	else if ((ht->exit_signal != -1 && !valid_signal(ht->exit_signal)) ||
 		 ht->exit_signal < -1 || !valid_signal(ht->pdeath_signal) ||
 		 ht->pdeath_signal < 0)
-		ret = ckpt_err(ctx, -EINVAL, "task %u: bad exit signal %d or parent death signal %d",
+		ret = ckpt_err(ctx, -EINVAL,
+			       "task %u: bad exit signal %d or parent death signal %d",
 			       i, ht->exit_signal, ht->pdeath_signal);
 	kvfree(ht);
 	return ret;

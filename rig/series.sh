@@ -17,11 +17,11 @@ arch/x86/include/uapi/asm/checkpoint_hdr.h include/linux/checkpoint.h \
 include/linux/checkpoint_hdr.h checkpoint/Kconfig checkpoint/Makefile checkpoint/ctx.c \
 checkpoint/io.c checkpoint/records.c checkpoint/header.c checkpoint/task.c \
 checkpoint/checkpoint.c checkpoint/restart.c checkpoint/checkpoint_kunit.c \
-patches/maintainers.patch"
+checkpoint/sys.c"
 "x86/checkpoint: add the architecture header record|\
 arch/x86/include/asm/checkpoint.h arch/x86/checkpoint patches/x86-kbuild.patch"
-"checkpoint: add the checkpoint and restart system calls|\
-checkpoint/sys.c patches/syscalls.patch"
+"checkpoint: wire up the checkpoint and restart system calls|\
+patches/syscalls.patch"
 "Documentation/checkpoint: describe the design, the ABI and the image format|\
 Documentation/checkpoint patches/docs-index.patch"
 "tools/checkpoint: add ckpt, rstr and ckptinfo|tools/checkpoint"
@@ -64,13 +64,35 @@ corrupted, truncated and foreign images with the right errno and one
 log line."
 )
 
-# every file of ours belongs to exactly one step
+# every file of ours belongs to exactly one step; the MAINTAINERS entry
+# grows with the steps (see maintainers below)
 all=$(cd "$REPO" && { for d in $OVERLAY_DIRS; do find "$d" -type f; done; \
-	echo $OVERLAY_FILES | tr ' ' '\n'; ls patches/*.patch; } | sort)
+	echo $OVERLAY_FILES | tr ' ' '\n'; ls patches/*.patch; } |
+	grep -vx patches/maintainers.patch | sort)
 listed=$(for s in "${steps[@]}"; do
 	for p in ${s#*|}; do (cd "$REPO" && find "$p" -type f); done; done | sort)
 [ "$all" = "$listed" ] || die "series steps don't cover our files exactly:
 $(diff <(echo "$all") <(echo "$listed"))"
+
+# MAINTAINERS as patches/maintainers.patch makes it, but listing only the
+# paths that exist so far: each step that adds files adds their F: lines.
+maintainers() {
+	cp "$PRISTINE/MAINTAINERS" "$git_dir/.maintainers"
+	patch -s -p1 --no-backup-if-mismatch "$git_dir/.maintainers" \
+		< "$REPO/patches/maintainers.patch"
+	python3 - "$git_dir/.maintainers" "$REPO/patches/maintainers.patch" > MAINTAINERS <<'PY'
+import glob, os, sys
+ours = {l[1:].rstrip("\n") for l in open(sys.argv[2]) if l.startswith("+F:")}
+for line in open(sys.argv[1]):
+    pat = line.rstrip("\n")
+    if pat in ours:
+        path = pat.split("\t", 1)[1]
+        if not (os.path.isdir(path) if path.endswith("/") else glob.glob(path)):
+            continue
+    sys.stdout.write(line)
+PY
+	rm "$git_dir/.maintainers"
+}
 
 git_dir=$(mktemp -d)
 trap 'rm -rf "$git_dir"' EXIT
@@ -92,6 +114,7 @@ for i in "${!steps[@]}"; do
 		*) mkdir -p "$(dirname "$p")"; cp -r "$REPO/$p" "$(dirname "$p")/" ;;
 		esac
 	done
+	maintainers
 	git add -A
 	git commit -q -F - <<MSG
 $subject

@@ -16,19 +16,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <linux/checkpoint.h>
 
 #include "common.h"
 
-static void usage(FILE *out)
+static void print_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ckpt [--logfile FILE] PID > IMAGE\n"
+		"Usage: ckpt [--logfile FILE] PID > IMAGE\n"
 		"Checkpoint process PID; the image goes to standard output.\n"
 		"  -l, --logfile FILE  append the kernel's log lines to FILE (default: stderr)\n"
 		"  -v, --verbose       report the checkpoint id on stderr\n"
 		"  -h, --help          this text\n"
-		"Exit status: 0 done, 1 checkpoint failed, 2 usage error.\n");
+		"Exit status: 0 done, 1 checkpoint failed, 2 bad command line.\n");
 }
 
 int main(int argc, char **argv)
@@ -53,15 +54,15 @@ int main(int argc, char **argv)
 			verbose = 1;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return EXIT_OK;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
-		usage(stderr);
+		print_usage(stderr);
 		return EXIT_USAGE;
 	}
 	errno = 0;
@@ -71,12 +72,13 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "ckpt: standard output is a terminal; redirect it to a file or a pipe\n");
+		fprintf(stderr,
+			"ckpt: standard output is a terminal; redirect it to a file or a pipe\n");
 		return EXIT_USAGE;
 	}
 	logfd = open_logfile("ckpt", logfile);
 
-	crid = sys_checkpoint(pid, STDOUT_FILENO, 0, logfd);
+	crid = syscall(__NR_checkpoint, pid, STDOUT_FILENO, 0, logfd);
 	if (crid < 0) {
 		fprintf(stderr, "ckpt: checkpoint of pid %ld failed: %s\n", pid,
 			strerror(errno));

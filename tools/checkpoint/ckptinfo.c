@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -44,7 +43,7 @@ static void invalid(struct image *img, const char *fmt, ...)
 
 	if (img->err[0])
 		return;
-	n = snprintf(img->err, sizeof(img->err), "offset %" PRIu64 ": ", img->pos);
+	n = snprintf(img->err, sizeof(img->err), "offset %llu: ", (unsigned long long)img->pos);
 	va_start(ap, fmt);
 	vsnprintf(img->err + n, sizeof(img->err) - n, fmt, ap);
 	va_end(ap);
@@ -87,17 +86,19 @@ static void out_str(struct image *img, const char *key, const char *s, size_t ma
 
 static void out_u64(struct image *img, const char *key, uint64_t v, bool hex)
 {
+	unsigned long long u = v;
+
 	if (img->json)
-		printf(", \"%s\": %" PRIu64, key, v);
+		printf(", \"%s\": %llu", key, u);
 	else if (hex)
-		printf(" %s %#" PRIx64, key, v);
+		printf(" %s %#llx", key, u);
 	else
-		printf(" %s %" PRIu64, key, v);
+		printf(" %s %llu", key, u);
 }
 
 static void out_s64(struct image *img, const char *key, int64_t v)
 {
-	printf(img->json ? ", \"%s\": %" PRId64 : " %s %" PRId64, key, v);
+	printf(img->json ? ", \"%s\": %lld" : " %s %lld", key, (long long)v);
 }
 
 static void decode_header(struct image *img, void *rec)
@@ -122,7 +123,8 @@ static void decode_header(struct image *img, void *rec)
 	if (img->nr != 0)
 		invalid(img, "HEADER is not the first record");
 	else if (h->magic != CKPT_MAGIC_HEAD)
-		invalid(img, "bad magic %#" PRIx64 ": not a checkpoint image", (uint64_t)h->magic);
+		invalid(img, "bad magic %#llx: not a checkpoint image",
+			(unsigned long long)h->magic);
 	else if (h->version != CKPT_FORMAT_VERSION)
 		invalid(img, "format version %u, this tool reads %u", h->version,
 			CKPT_FORMAT_VERSION);
@@ -159,13 +161,14 @@ static void decode_tree(struct image *img, void *rec)
 	for (i = 0; i < n; i++) {
 		struct ckpt_pids *p = &h->pids[i];
 
-		if (img->json)
-			printf("%s{\"pid\": %d, \"tgid\": %d, \"ppid\": %d, \"pgid\": %d, \"sid\": %d, \"depth\": %u}",
-			       i ? ", " : "", p->vpid, p->vtgid, p->vppid, p->vpgid, p->vsid,
-			       p->depth);
-		else
+		if (img->json) {
+			printf("%s{\"pid\": %d, \"tgid\": %d, \"ppid\": %d, \"pgid\": %d, ",
+			       i ? ", " : "", p->vpid, p->vtgid, p->vppid, p->vpgid);
+			printf("\"sid\": %d, \"depth\": %u}", p->vsid, p->depth);
+		} else {
 			printf("\n%24s pid %d tgid %d ppid %d pgid %d sid %d depth %u", "",
 			       p->vpid, p->vtgid, p->vppid, p->vpgid, p->vsid, p->depth);
+		}
 		if (p->vpid <= 0 || p->vtgid <= 0)
 			invalid(img, "TREE task %u has pid %d tgid %d", i, p->vpid, p->vtgid);
 	}
@@ -211,12 +214,12 @@ static void decode_tail(struct image *img, void *rec)
 	if (img->json)
 		printf(", \"crc32c_computed\": %u", crc);
 	if (h->magic != CKPT_MAGIC_TAIL)
-		invalid(img, "bad tail magic %#" PRIx64, (uint64_t)h->magic);
+		invalid(img, "bad tail magic %#llx", (unsigned long long)h->magic);
 	else if (h->crc32c != crc)
 		invalid(img, "checksum mismatch: image %#x, tail %#x", crc, h->crc32c);
 	else if (h->length != img->pos)
-		invalid(img, "image length %" PRIu64 ", tail says %" PRIu64, img->pos,
-			(uint64_t)h->length);
+		invalid(img, "image length %llu, tail says %llu", (unsigned long long)img->pos,
+			(unsigned long long)h->length);
 	else if (h->nr_records != img->nr)
 		invalid(img, "record count %u, tail says %u", img->nr, h->nr_records);
 }
@@ -246,7 +249,7 @@ static const struct record_type *record_type(uint32_t type)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(types); i++)
 		if (types[i].type == type)
 			return &types[i];
 	return NULL;
@@ -262,7 +265,7 @@ static bool read_all(struct image *img, void *buf, size_t len, uint64_t at)
 	if (ferror(img->f))
 		invalid(img, "read error: %s", strerror(errno));
 	else
-		invalid(img, "image truncated at offset %" PRIu64, at + n);
+		invalid(img, "image truncated at offset %llu", (unsigned long long)(at + n));
 	return false;
 }
 
@@ -279,11 +282,12 @@ static bool next_record(struct image *img)
 		return false;
 	rt = record_type(h.type);
 	if (img->json)
-		printf("%s\n    {\"offset\": %" PRIu64 ", \"type\": %u, \"name\": \"%s\", \"len\": %u",
-		       img->nr_json++ ? "," : "", img->pos, h.type, rt ? rt->name : "UNKNOWN",
-		       h.len);
+		printf("%s\n    {\"offset\": %llu, \"type\": %u, \"name\": \"%s\", \"len\": %u",
+		       img->nr_json++ ? "," : "", (unsigned long long)img->pos, h.type,
+		       rt ? rt->name : "UNKNOWN", h.len);
 	else
-		printf("%8" PRIu64 "  %-12s len %-6u", img->pos, rt ? rt->name : "UNKNOWN", h.len);
+		printf("%8llu  %-12s len %-6u", (unsigned long long)img->pos,
+		       rt ? rt->name : "UNKNOWN", h.len);
 
 	if (!rt) {
 		invalid(img, "unknown record type %u", h.type);
@@ -330,14 +334,14 @@ static bool next_record(struct image *img)
 	return !img->err[0];
 }
 
-static void usage(FILE *out)
+static void print_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ckptinfo [--json] [IMAGE|-]\n"
+		"Usage: ckptinfo [--json] [IMAGE|-]\n"
 		"Decode a checkpoint image (default: standard input) and check its structure.\n"
 		"  --json     print the records as a JSON object\n"
 		"  -h, --help this text\n"
-		"Exit status: 0 valid, 1 invalid or a failed checkpoint, 2 usage or I/O error.\n");
+		"Exit status: 0 valid, 1 invalid or a failed checkpoint, 2 bad command line or I/O error.\n");
 }
 
 int main(int argc, char **argv)
@@ -358,15 +362,15 @@ int main(int argc, char **argv)
 			img.json = true;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return EXIT_OK;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc - 1) {
-		usage(stderr);
+		print_usage(stderr);
 		return EXIT_USAGE;
 	}
 	path = optind < argc ? argv[optind] : "-";
@@ -394,8 +398,8 @@ int main(int argc, char **argv)
 			json_puts(img.err, sizeof(img.err));
 		printf(",\n  \"crc32c\": %u\n}\n", ~img.crc);
 	} else if (valid) {
-		printf("valid image: %u records, %" PRIu64 " bytes, crc32c %#x\n", img.nr + 1,
-		       img.pos, ~img.crc);
+		printf("valid image: %u records, %llu bytes, crc32c %#x\n", img.nr + 1,
+		       (unsigned long long)img.pos, ~img.crc);
 	} else {
 		printf("ckptinfo: invalid image: %s\n", img.err);
 	}

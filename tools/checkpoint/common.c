@@ -8,29 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/syscall.h>
 
 #include "common.h"
-
-long sys_checkpoint(pid_t pid, int fd, unsigned long flags, int logfd)
-{
-#ifdef __NR_checkpoint
-	return syscall(__NR_checkpoint, pid, fd, flags, logfd);
-#else
-	errno = ENOSYS;
-	return -1;
-#endif
-}
-
-long sys_restart(pid_t pid, int fd, unsigned long flags, int logfd)
-{
-#ifdef __NR_restart
-	return syscall(__NR_restart, pid, fd, flags, logfd);
-#else
-	errno = ENOSYS;
-	return -1;
-#endif
-}
 
 /* CRC-32C (Castagnoli), reflected polynomial 0x82f63b78, as the kernel's crc32c() */
 uint32_t crc32c_update(uint32_t crc, const void *buf, size_t len)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared helpers of the checkpoint tools: the system call wrappers, the
- * image checksum and option parsing bits.
+ * Shared helpers of the checkpoint tools: the image checksum, the log file
+ * and the exit codes.
  */
 #ifndef CKPT_TOOLS_COMMON_H
 #define CKPT_TOOLS_COMMON_H
@@ -15,8 +15,7 @@
 #define EXIT_FAILED	1	/* the operation failed, or the image is invalid */
 #define EXIT_USAGE	2	/* bad command line, or a file could not be opened */
 
-long sys_checkpoint(pid_t pid, int fd, unsigned long flags, int logfd);
-long sys_restart(pid_t pid, int fd, unsigned long flags, int logfd);
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 uint32_t crc32c_update(uint32_t crc, const void *buf, size_t len);
 

@@ -16,19 +16,20 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <linux/checkpoint.h>
 
 #include "common.h"
 
-static void usage(FILE *out)
+static void print_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: rstr [--logfile FILE] [--validate] < IMAGE\n"
+		"Usage: rstr [--logfile FILE] [--validate] < IMAGE\n"
 		"Restart from the checkpoint image on standard input.\n"
 		"  -l, --logfile FILE  append the kernel's log lines to FILE (default: stderr)\n"
 		"  -V, --validate      only check the image, restore nothing (for now: always)\n"
 		"  -h, --help          this text\n"
-		"Exit status: 0 done, 1 restart failed, 2 usage error.\n");
+		"Exit status: 0 done, 1 restart failed, 2 bad command line.\n");
 }
 
 int main(int argc, char **argv)
@@ -50,15 +51,15 @@ int main(int argc, char **argv)
 		case 'V':
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return EXIT_OK;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
-		usage(stderr);
+		print_usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (isatty(STDIN_FILENO)) {
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
 	}
 	logfd = open_logfile("rstr", logfile);
 
-	if (sys_restart(0, STDIN_FILENO, RESTART_VALIDATE, logfd) < 0) {
+	if (syscall(__NR_restart, 0, STDIN_FILENO, RESTART_VALIDATE, logfd) < 0) {
 		fprintf(stderr, "rstr: restart failed: %s\n", strerror(errno));
 		return EXIT_FAILED;
 	}

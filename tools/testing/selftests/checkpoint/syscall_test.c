@@ -23,12 +23,22 @@
 #include "../kselftest_harness.h"
 #include "ckpt_util.h"
 
-/* The log of one call: one line, from @op, naming @what */
-#define EXPECT_LOG(log, op, what) do {						\
-	EXPECT_EQ(1, count_lines(log)) TH_LOG("log: '%s'", log);		\
-	EXPECT_EQ(0, strncmp(log, op "[", strlen(op "["))) TH_LOG("log: '%s'", log); \
-	EXPECT_NE(NULL, strstr(log, what)) TH_LOG("log: '%s'", log);		\
-} while (0)
+/* The log of one call: one line, from @op ("checkpoint[crid]: "), naming @what */
+static void expect_log(struct __test_metadata *_metadata, const char *log, const char *op,
+		       const char *what)
+{
+	EXPECT_EQ(1, count_lines(log)) TH_LOG("log: '%s'", log);
+	EXPECT_EQ(0, strncmp(log, op, strlen(op))) TH_LOG("log: '%s'", log);
+	EXPECT_EQ('[', log[strlen(op)]) TH_LOG("log: '%s'", log);
+	EXPECT_NE(NULL, strstr(log, what)) TH_LOG("log: '%s'", log);
+}
+
+/* Empty the log file for the next call */
+static void reset_log(int fd)
+{
+	ftruncate(fd, 0);
+	lseek(fd, 0, SEEK_SET);
+}
 
 FIXTURE(calls) {
 	int img;	/* image memfd */
@@ -60,7 +70,7 @@ TEST_F(calls, checkpoint_unknown_flags)
 {
 	EXPECT_EQ(-1, sys_checkpoint(self->target, self->img, 1UL << 40, self->log));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_LOG(log_of(self->log), "checkpoint", "unknown flags");
+	expect_log(_metadata, log_of(self->log), "checkpoint", "unknown flags");
 	/* nothing was written: the flags are checked before the image */
 	EXPECT_EQ(0, lseek(self->img, 0, SEEK_END));
 }
@@ -69,7 +79,7 @@ TEST_F(calls, checkpoint_bad_fd)
 {
 	EXPECT_EQ(-1, sys_checkpoint(self->target, -1, 0, self->log));
 	EXPECT_EQ(EBADF, errno);
-	EXPECT_LOG(log_of(self->log), "checkpoint", "fd -1 is not open");
+	expect_log(_metadata, log_of(self->log), "checkpoint", "fd -1 is not open");
 
 	EXPECT_EQ(-1, sys_checkpoint(self->target, 1000, 0, -1));
 	EXPECT_EQ(EBADF, errno);
@@ -82,7 +92,7 @@ TEST_F(calls, checkpoint_readonly_fd)
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, sys_checkpoint(self->target, fd, 0, self->log));
 	EXPECT_EQ(EBADF, errno);
-	EXPECT_LOG(log_of(self->log), "checkpoint", "not open for writing");
+	expect_log(_metadata, log_of(self->log), "checkpoint", "not open for writing");
 }
 
 TEST_F(calls, bad_logfd)
@@ -112,14 +122,14 @@ TEST_F(calls, checkpoint_bad_pids)
 	EXPECT_EQ(-1, sys_checkpoint(-5, self->img, 0, self->log));
 	EXPECT_EQ(EINVAL, errno);
 	log = log_of(self->log);
-	EXPECT_LOG(log, "checkpoint", "pid -5: not a valid pid");
+	expect_log(_metadata, log, "checkpoint", "pid -5: not a valid pid");
 	free(log);
 
-	ftruncate(self->log, 0);
+	reset_log(self->log);
 	EXPECT_EQ(-1, sys_checkpoint(4194304, self->img, 0, self->log));
 	EXPECT_EQ(ESRCH, errno);
 	log = log_of(self->log);
-	EXPECT_LOG(log, "checkpoint", "pid 4194304: no such process");
+	expect_log(_metadata, log, "checkpoint", "pid 4194304: no such process");
 	free(log);
 }
 
@@ -133,29 +143,34 @@ TEST_F(calls, checkpoint_kernel_thread)
 	fclose(f);
 	EXPECT_EQ(-1, sys_checkpoint(2, self->img, 0, self->log));
 	EXPECT_EQ(EPERM, errno);
-	EXPECT_LOG(log_of(self->log), "checkpoint", "pid 2: is a kernel thread");
+	expect_log(_metadata, log_of(self->log), "checkpoint", "pid 2: is a kernel thread");
 }
 
+/* A thread that writes its tid to the pipe @arg, then sleeps */
 static void *thread_tid(void *arg)
 {
-	*(pid_t *)arg = gettid();
+	pid_t tid = gettid();
+
+	write(*(int *)arg, &tid, sizeof(tid));
 	pause();
 	return NULL;
 }
 
 TEST_F(calls, checkpoint_thread)
 {
-	volatile pid_t tid = 0;
+	int p[2];
+	pid_t tid;
 	pthread_t t;
 	char what[64];
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, thread_tid, (void *)&tid));
-	while (!tid)
-		usleep(1000);
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, pthread_create(&t, NULL, thread_tid, &p[1]));
+	ASSERT_EQ(sizeof(tid), read(p[0], &tid, sizeof(tid)));
+	ASSERT_NE(getpid(), tid);
 	EXPECT_EQ(-1, sys_checkpoint(tid, self->img, 0, self->log));
 	EXPECT_EQ(EINVAL, errno);
 	snprintf(what, sizeof(what), "pid %d: is a thread", tid);
-	EXPECT_LOG(log_of(self->log), "checkpoint", what);
+	expect_log(_metadata, log_of(self->log), "checkpoint", what);
 }
 
 TEST_F(calls, checkpoint_zombie)
@@ -171,7 +186,7 @@ TEST_F(calls, checkpoint_zombie)
 	EXPECT_EQ(-1, sys_checkpoint(pid, self->img, 0, self->log));
 	EXPECT_EQ(ESRCH, errno);
 	snprintf(what, sizeof(what), "pid %d: no such process (it has exited)", pid);
-	EXPECT_LOG(log_of(self->log), "checkpoint", what);
+	expect_log(_metadata, log_of(self->log), "checkpoint", what);
 	waitpid(pid, NULL, 0);
 }
 
@@ -182,28 +197,28 @@ TEST_F(calls, restart_args)
 	EXPECT_EQ(-1, sys_restart(0, self->img, 0x100, self->log));
 	EXPECT_EQ(EINVAL, errno);
 	log = log_of(self->log);
-	EXPECT_LOG(log, "restart", "unknown flags 0x100");
+	expect_log(_metadata, log, "restart", "unknown flags 0x100");
 	free(log);
 
-	ftruncate(self->log, 0);
+	reset_log(self->log);
 	EXPECT_EQ(-1, sys_restart(self->target, self->img, RESTART_VALIDATE, self->log));
 	EXPECT_EQ(EINVAL, errno);
 	log = log_of(self->log);
-	EXPECT_LOG(log, "restart", "must be 0");
+	expect_log(_metadata, log, "restart", "must be 0");
 	free(log);
 
-	ftruncate(self->log, 0);
+	reset_log(self->log);
 	EXPECT_EQ(-1, sys_restart(0, -1, RESTART_VALIDATE, self->log));
 	EXPECT_EQ(EBADF, errno);
 	log = log_of(self->log);
-	EXPECT_LOG(log, "restart", "fd -1 is not open");
+	expect_log(_metadata, log, "restart", "fd -1 is not open");
 	free(log);
 
-	ftruncate(self->log, 0);
+	reset_log(self->log);
 	EXPECT_EQ(-1, sys_restart(0, self->img, 0, self->log));
 	EXPECT_EQ(EOPNOTSUPP, errno);
 	log = log_of(self->log);
-	EXPECT_LOG(log, "restart", "only RESTART_VALIDATE");
+	expect_log(_metadata, log, "restart", "only RESTART_VALIDATE");
 	free(log);
 }
 
@@ -214,7 +229,7 @@ TEST_F(calls, restart_writeonly_fd)
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-1, sys_restart(0, fd, RESTART_VALIDATE, self->log));
 	EXPECT_EQ(EBADF, errno);
-	EXPECT_LOG(log_of(self->log), "restart", "not open for reading");
+	expect_log(_metadata, log_of(self->log), "restart", "not open for reading");
 }
 
 TEST_F(calls, no_logfd)
@@ -241,7 +256,8 @@ static int as_nobody(__u32 caps, int (*fn)(void *), void *arg)
 		if (prctl(PR_SET_KEEPCAPS, 1) || setgroups(0, NULL) ||
 		    setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
 			_exit(100);
-		data[0].effective = data[0].permitted = caps;
+		data[0].effective = caps;
+		data[0].permitted = caps;
 		if (syscall(SYS_capset, &hdr, data))
 			_exit(101);
 		_exit(fn(arg));
@@ -272,7 +288,7 @@ TEST_F(calls, perm_nonroot)
 
 	/* An unprivileged user may not checkpoint root's process */
 	ASSERT_EQ(0, as_nobody(0, try_checkpoint, &a));
-	EXPECT_LOG(log_of(self->log), "checkpoint", "needs CAP_SYS_ADMIN");
+	expect_log(_metadata, log_of(self->log), "checkpoint", "needs CAP_SYS_ADMIN");
 	/* the target did not notice */
 	EXPECT_EQ(0, kill(self->target, 0));
 }
@@ -283,7 +299,7 @@ TEST_F(calls, perm_no_ptrace_access)
 
 	/* CAP_SYS_ADMIN is not enough: the caller also needs ptrace access */
 	ASSERT_EQ(0, as_nobody(1U << CAP_SYS_ADMIN, try_checkpoint, &a));
-	EXPECT_LOG(log_of(self->log), "checkpoint", "lacks PTRACE_MODE_ATTACH");
+	expect_log(_metadata, log_of(self->log), "checkpoint", "lacks PTRACE_MODE_ATTACH");
 }
 
 TEST_HARNESS_MAIN
