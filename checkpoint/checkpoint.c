@@ -30,6 +30,9 @@ static struct task_struct *checkpoint_get_target(struct ckpt_ctx *ctx, pid_t pid
 		err = ckpt_err(ctx, -EPERM, "pid %d: is a kernel thread", pid);
 	else if (!thread_group_leader(task))
 		err = ckpt_err(ctx, -EINVAL, "pid %d: is a thread, not a process", pid);
+	else if (!thread_group_empty(task))
+		err = ckpt_err(ctx, -EOPNOTSUPP, "pid %d: multithreaded processes not supported",
+			       pid);
 	else if (task->exit_state)
 		err = ckpt_err(ctx, -ESRCH, "pid %d: no such process (it has exited)", pid);
 	else if (!ptrace_may_access(task, PTRACE_MODE_ATTACH_REALCREDS))
@@ -46,9 +49,11 @@ static struct task_struct *checkpoint_get_target(struct ckpt_ctx *ctx, pid_t pid
  * @ctx: checkpoint context with its image file set
  * @pid: the process, in the caller's pid namespace; 0 for the caller
  *
- * Once the image file is accepted every failure is recorded in the image
- * too: an error record and a tail follow whatever was written, unless
- * writing itself failed.
+ * The process is frozen while its state is written (unless it is the
+ * caller), then thawed, or killed with CHECKPOINT_KILL. Once the image file
+ * is accepted every failure is recorded in the image too: an error record
+ * and a tail follow whatever was written, unless writing itself failed.
+ * A failed checkpoint leaves the process running as it was.
  *
  * Return: 0 or a negative errno.
  */
@@ -67,8 +72,14 @@ int do_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
 		else
 			ctx->root_task = task;
 	}
+	if (!ret) {
+		ctx->pid = task_pid_vnr(ctx->root_task);
+		ret = checkpoint_freeze(ctx, ctx->root_task);
+	}
 	if (!ret)
 		ret = checkpoint_tasks(ctx, ctx->root_task);
+	if (ctx->root_task)
+		checkpoint_thaw(ctx, ctx->root_task, !ret && (ctx->uflags & CHECKPOINT_KILL));
 
 	if (ctx->kflags & CKPT_CTX_IO_FAILED)
 		return ret;

@@ -90,6 +90,7 @@ int ckpt_ctx_set_file(struct ckpt_ctx *ctx, struct file *file, int fd)
 	if (file == ctx->logfile)
 		return ckpt_err(ctx, -EINVAL, "fd %d is also the log file", fd);
 	ctx->file = get_file(file);
+	ctx->fd = fd;
 	ctx->fpos = file->f_pos;
 	return 0;
 }
@@ -127,6 +128,9 @@ static void ckpt_ctx_release(struct kref *ref)
 		fput(ctx->file);
 	if (ctx->logfile)
 		fput(ctx->logfile);
+	ckpt_arch_free(ctx->arch);
+	ckpt_signals_free(ctx->signals);
+	kvfree(ctx->task);
 	kfree(ctx->scratch);
 	kfree(ctx);
 }

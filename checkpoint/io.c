@@ -236,6 +236,26 @@ static int ckpt_read_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type)
 }
 
 /**
+ * ckpt_read_hdr_only - read the header of the next record, of @type
+ * @ctx: restart context
+ * @h: where the header goes
+ * @type: CKPT_HDR_* value expected
+ *
+ * For records whose payload the caller reads itself (page contents). The
+ * length is checked against the record table.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_read_hdr_only(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type)
+{
+	int ret = ckpt_read_hdr(ctx, h, type);
+
+	if (!ret)
+		ctx->nr_records++;
+	return ret;
+}
+
+/**
  * ckpt_read_obj - read the next record, which must be of @type
  * @ctx: restart context
  * @type: CKPT_HDR_* value expected

@@ -8,9 +8,16 @@
 #include <linux/checkpoint_hdr.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/limits.h>
+#include <linux/mm.h>
 
 #define CKPT_FIXED(t, n, s)	{ .type = (t), .name = (n), .min_len = sizeof(s), \
 				  .max_len = sizeof(s) }
+
+/* a fixed part and from @min to @max more bytes, padded */
+#define CKPT_VAR(t, n, s, min, max) { .type = (t), .name = (n), \
+				     .min_len = ALIGN(sizeof(s) + (min), CKPT_ALIGN), \
+				     .max_len = ALIGN(sizeof(s) + (max), CKPT_ALIGN) }
 
 static const struct ckpt_record_desc ckpt_records[] = {
 	CKPT_FIXED(CKPT_HDR_HEADER, "HEADER", struct ckpt_hdr_header),
@@ -23,6 +30,21 @@ static const struct ckpt_record_desc ckpt_records[] = {
 			   CKPT_TREE_MAX_TASKS * sizeof(struct ckpt_pids),
 	},
 	CKPT_FIXED(CKPT_HDR_TASK, "TASK", struct ckpt_hdr_task),
+	CKPT_FIXED(CKPT_HDR_CPU, "CPU", struct ckpt_hdr_cpu),
+	CKPT_VAR(CKPT_HDR_FPU, "FPU", struct ckpt_hdr_fpu, CKPT_XSTATE_SIZE_MIN,
+		 CKPT_XSTATE_SIZE_MAX),
+	CKPT_VAR(CKPT_HDR_MM, "MM", struct ckpt_hdr_mm, CKPT_ALIGN, PATH_MAX),
+	CKPT_VAR(CKPT_HDR_VMA, "VMA", struct ckpt_hdr_vma, 0, PATH_MAX),
+	CKPT_VAR(CKPT_HDR_PAGES, "PAGES", struct ckpt_hdr_pages, sizeof(__u64),
+		 CKPT_PAGES_BATCH * sizeof(__u64)),
+	CKPT_VAR(CKPT_HDR_PAGE_DATA, "PAGE_DATA", struct ckpt_hdr, PAGE_SIZE,
+		 CKPT_PAGES_BATCH * PAGE_SIZE),
+	CKPT_VAR(CKPT_HDR_FS, "FS", struct ckpt_hdr_fs, CKPT_ALIGN, PATH_MAX),
+	CKPT_FIXED(CKPT_HDR_FILES, "FILES", struct ckpt_hdr_files),
+	CKPT_VAR(CKPT_HDR_FD, "FD", struct ckpt_hdr_fd, 0, PATH_MAX),
+	CKPT_FIXED(CKPT_HDR_SIGHAND, "SIGHAND", struct ckpt_hdr_sighand),
+	CKPT_FIXED(CKPT_HDR_SIGNAL, "SIGNAL", struct ckpt_hdr_signal),
+	CKPT_FIXED(CKPT_HDR_SIGINFO, "SIGINFO", struct ckpt_hdr_siginfo),
 	CKPT_FIXED(CKPT_HDR_TAIL, "TAIL", struct ckpt_hdr_tail),
 	{
 		.type = CKPT_HDR_ERROR,
@@ -41,6 +63,17 @@ static_assert(sizeof(struct ckpt_pids) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_task) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_tail) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_error) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_cpu) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_fpu) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_mm) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_vma) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_pages) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_fs) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_files) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_fd) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_sighand) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_signal) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_siginfo) % CKPT_ALIGN == 0);
 static_assert(CKPT_ERROR_MSG_MAX % CKPT_ALIGN == 0);
 
 /**

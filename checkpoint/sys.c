@@ -69,11 +69,8 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags, int, logf
 	return ret;
 }
 
-static int restart_validate(struct ckpt_ctx *ctx, pid_t pid)
+static int restart_current(struct ckpt_ctx *ctx, pid_t pid)
 {
-	if (!(ctx->uflags & RESTART_VALIDATE))
-		return ckpt_err(ctx, -EOPNOTSUPP,
-				"restoring tasks is not supported yet, only RESTART_VALIDATE");
 	return do_restart(ctx);
 }
 
@@ -90,7 +87,10 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags, int, logfd)
 	else if (pid)
 		ret = ckpt_err(ctx, -EINVAL, "pid %d: must be 0", pid);
 	else
-		ret = ckpt_with_file(ctx, fd, pid, restart_validate);
+		ret = ckpt_with_file(ctx, fd, pid, restart_current);
+	/* a restored program sees restart(2) return what its ax held */
+	if (!ret && !(flags & RESTART_VALIDATE))
+		ret = ctx->ret;
 	ckpt_ctx_put(ctx);
 	return ret;
 }

@@ -11,57 +11,86 @@ sob="Signed-off-by: $name <$email>"
 
 # step: subject | files and patches (dirs mean everything under them)
 steps=(
-"checkpoint: add the image format and the checkpoint context|\
+"checkpoint: save and restore a process|\
 include/uapi/linux/checkpoint.h include/uapi/linux/checkpoint_hdr.h \
 arch/x86/include/uapi/asm/checkpoint_hdr.h include/linux/checkpoint.h \
-include/linux/checkpoint_hdr.h checkpoint/Kconfig checkpoint/Makefile checkpoint/ctx.c \
-checkpoint/io.c checkpoint/records.c checkpoint/header.c checkpoint/task.c \
-checkpoint/checkpoint.c checkpoint/restart.c checkpoint/checkpoint_kunit.c \
-checkpoint/sys.c"
-"x86/checkpoint: add the architecture header record|\
-arch/x86/include/asm/checkpoint.h arch/x86/checkpoint patches/x86-kbuild.patch"
+include/linux/checkpoint_hdr.h checkpoint"
+"sched, freezer: let checkpoint freeze its target|patches/freezer.patch"
+"x86/checkpoint: save and restore registers and FPU state|\
+arch/x86/include/asm/checkpoint.h arch/x86/checkpoint arch/x86/kernel/fpu/checkpoint.c \
+patches/x86-kbuild.patch patches/x86-fpu.patch"
 "checkpoint: wire up the checkpoint and restart system calls|\
 patches/syscalls.patch"
 "Documentation/checkpoint: describe the design, the ABI and the image format|\
 Documentation/checkpoint patches/docs-index.patch"
 "tools/checkpoint: add ckpt, rstr and ckptinfo|tools/checkpoint"
-"selftests/checkpoint: add tests of the system calls and of image checks|\
+"selftests/checkpoint: add tests of the system calls, images and restart|\
 tools/testing/selftests/checkpoint"
 )
 bodies=(
 "Checkpoint/restart saves a running process into an image and brings it
-back later. This adds the image format shared with user space (a stream
-of 8-byte aligned typed records: header, task tree, tasks, tail with a
-crc32c of everything before it, and an error record saying why a
-checkpoint failed), the refcounted per-operation context (image and log
-files, crid, running checksum, first error), record I/O through
-kernel_write()/kernel_read() that never seeks, so pipes and sockets
-work, and the checks restart applies to every record read from an
-untrusted image. KUnit tests cover the record table, header checks and
-whole images streamed through a pipe.
+back later, with the same pid, memory, registers, files and signals.
+
+The image is a stream of 8-byte aligned typed records (header, task tree,
+task, CPU, memory, files, signals, and a tail with a crc32c of everything
+before it, plus an error record saying why a checkpoint failed), written
+and read through kernel_write()/kernel_read() without seeking, so pipes
+and sockets work. Each operation has a refcounted context with the
+image, log file, checkpoint id and first error.
+
+Checkpoint freezes its target (see the next patch), then saves: the task
+(credentials, rlimits, tid addresses, robust list, rseq, sigaltstack, an
+interrupted sleep), the address space (only present anonymous pages and
+anonymous copies in private file mappings; pages move through a bvec
+iov_iter in batches, without copies), regular files, directories and
+basic character devices by path, flags and position (anything else is
+refused by name), and signal handlers, masks, pending signals and
+ITIMER_REAL.
+
+Restart turns the calling process into the process of the image. Every
+field of the untrusted image is checked before use; files are opened
+with the caller's permissions and credentials only taken as far as the
+caller could set them. Once the old address space is gone a failure
+kills the caller. KUnit tests cover the record table, header checks and
+record streams.
 
 The code is not built until the system calls are wired up."
-"Images carry the FPU state features (XCR0 bits) and XSAVE size of the
-checkpointing CPU, so that restart refuses an image with state the
-restoring CPU cannot load instead of failing later."
+"checkpoint(2) must hold its target still while it saves it, without the
+target or its parent noticing. Add a freezing condition of its own to
+freezing() (task_struct.checkpoint_freeze): the target is woken like a
+signal would wake it, leaves an interruptible system call with -ERESTART*
+(and its restart block), and stops in the refrigerator with complete user
+registers; thawing restarts the call. No signal is queued and no SIGCHLD
+is sent."
+"General registers, fs/gs bases and the whole XSAVE state (in the ptrace
+NT_X86_XSTATE format) are saved as the task will resume: a task stopped
+in an interrupted system call is saved as about to enter it again, and an
+interrupted nanosleep resumes through restart_syscall() with the time it
+had left. The XSAVE buffer is checked by the kernel's own uabi parser on
+restart. Images carry the FPU features of the checkpointing CPU so that
+restart refuses an image the restoring CPU can't load."
 "checkpoint(pid, fd, flags, logfd) writes the image of a process to fd
-and returns a unique checkpoint id; restart(pid, fd, flags, logfd) reads
-an image back. For now restart only validates an image
-(RESTART_VALIDATE); restoring tasks comes next. Checkpoint needs
-CAP_SYS_ADMIN and PTRACE_MODE_ATTACH access to the target. Every failure
-returns an errno and writes one line naming the cause to logfd, if
-given."
-"Describe the design (context, record stream, validation, error
+and returns a unique checkpoint id; CHECKPOINT_KILL kills it afterwards.
+restart(0, fd, flags, logfd) turns the calling process into the process
+of the image and returns to where it was (a process that checkpointed
+itself sees checkpoint() return 0); RESTART_VALIDATE only checks an
+image. Checkpoint needs CAP_SYS_ADMIN and PTRACE_MODE_ATTACH access.
+Every failure returns an errno and writes one line naming the cause to
+logfd, if given."
+"Describe the design (context, record stream, freezing, validation, error
 reporting), the system call ABI with every errno, the image format
 record by record, and the user-space tools."
-"ckpt writes the image of a process to stdout, rstr checks an image on
-stdin in the kernel, and ckptinfo decodes every record of an image to
-text or JSON and validates its structure and checksum; ckptinfo runs on
-any host."
-"Tests of argument checking, the permission rules (CAP_SYS_ADMIN and
-PTRACE_MODE_ATTACH), the image contents, and that restart rejects
-corrupted, truncated and foreign images with the right errno and one
-log line."
+"ckpt writes the image of a process to stdout, rstr recreates the process
+with its pid (clone3 with set_tid) and restarts it from an image on
+stdin, and ckptinfo decodes every record of an image to text or JSON and
+validates its structure and checksum on any host. counter and ckpt-self
+are small programs to try them on."
+"Tests of argument checking, the permission rules, the image contents,
+restart refusing corrupted, truncated and foreign images with the right
+errno and one log line, and checkpoint-kill-restart cycles checked from
+inside the restored process: memory of every mapping kind, registers and
+AVX state, files and offsets, signals and timers, an interrupted sleep,
+self-checkpoint, refused objects and credentials."
 )
 
 # every file of ours belongs to exactly one step; the MAINTAINERS entry

@@ -1,28 +1,40 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# make demo: checkpoint a running process and decode its image.
+# make demo: checkpoint a running program, kill it, restart it.
 run() { echo "\$ $*"; "$@"; }
+cd /tmp || exit 1
 echo
-echo "== A running process: a shell loop counting in the background"
-sh -c 'i=0; while true; do i=$((i+1)); sleep 1; done' &
+echo "== A program counting, with 32 MiB of heap"
+counter > /tmp/counter.out &
 pid=$!
+sleep 2
+tail -n 2 /tmp/counter.out
+echo
+echo "== Checkpoint it into an image and kill it"
+run sh -c "ckpt --kill $pid > /tmp/image"
+echo "exit status $?; image $(wc -c < /tmp/image) bytes"
 sleep 1
-run ps -o pid,ppid,comm | grep -E "PID|^ *$pid "
+echo "pid $pid running: $(kill -0 $pid 2>/dev/null && echo yes || echo no)"
 echo
-echo "== Checkpoint it into an image"
-run sh -c "ckpt $pid > /tmp/image"
-echo "exit status $?; image size $(wc -c < /tmp/image) bytes; pid $pid still running: $(kill -0 $pid && echo yes)"
+echo "== The image, record by record (first lines)"
+ckptinfo /tmp/image | grep -v "PAGES\|PAGE_DATA" | head -n 24
+ckptinfo /tmp/image | tail -n 1
 echo
-echo "== Decode the image"
-run ckptinfo /tmp/image
-echo
-echo "== Validate it in the kernel (restoring tasks arrives with the next step)"
-run sh -c "rstr < /tmp/image"
-echo
-echo "== A corrupted image is refused with a reason"
-run sh -c "printf 'X' | dd of=/tmp/image bs=1 seek=200 conv=notrunc 2>/dev/null; rstr < /tmp/image"
-echo
-echo "== Checkpoint of a process that does not exist fails, and the image says why"
-run sh -c "ckpt 99999 > /tmp/bad"
-run ckptinfo /tmp/bad
+echo "== Restart it: same pid, it counts on"
+rstr < /tmp/image &
+sleep 3
+tail -n 4 /tmp/counter.out
 kill $pid
+wait
+echo
+echo "== A program that checkpoints itself: checkpoint(2) returns the id, then 0 after restart"
+ckpt-self /tmp/self.img 5
+echo "\$ rstr < /tmp/self.img"
+rstr < /tmp/self.img
+echo "rstr: exit status $?"
+ckptinfo /tmp/self.img | grep -E "TASK|CPU|FD|FILES|SIGNAL"
+echo
+echo "== Corrupted and failed images are refused with a reason"
+run sh -c "printf 'X' | dd of=/tmp/image bs=1 seek=300 conv=notrunc 2>/dev/null; rstr --validate < /tmp/image"
+run sh -c "ckpt 99999 > /tmp/bad"
+ckptinfo /tmp/bad | grep ERROR

@@ -2,11 +2,12 @@
 /*
  * ckpt - checkpoint a process into an image on standard output.
  *
- *   ckpt [--logfile FILE] PID > IMAGE
+ *   ckpt [--kill] [--logfile FILE] PID > IMAGE
  *
  * The kernel writes the image straight to standard output, which may be a
  * file, a pipe or a socket. Its log lines (why a checkpoint failed) go to
- * standard error, or to FILE.
+ * standard error, or to FILE. The process is frozen while its image is
+ * written and then goes on running, or is killed with --kill.
  *
  * Exit status: 0 checkpoint written, 1 checkpoint failed, 2 usage error.
  */
@@ -24,8 +25,9 @@
 static void print_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: ckpt [--logfile FILE] PID > IMAGE\n"
+		"Usage: ckpt [--kill] [--logfile FILE] PID > IMAGE\n"
 		"Checkpoint process PID; the image goes to standard output.\n"
+		"  -k, --kill          kill the process once its image is written\n"
 		"  -l, --logfile FILE  append the kernel's log lines to FILE (default: stderr)\n"
 		"  -v, --verbose       report the checkpoint id on stderr\n"
 		"  -h, --help          this text\n"
@@ -35,18 +37,23 @@ static void print_usage(FILE *out)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "kill", no_argument, NULL, 'k' },
 		{ "logfile", required_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	const char *logfile = "-";
+	unsigned long flags = 0;
 	int c, logfd, verbose = 0;
 	char *end;
 	long pid, crid;
 
-	while ((c = getopt_long(argc, argv, "l:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "kl:vh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'k':
+			flags |= CHECKPOINT_KILL;
+			break;
 		case 'l':
 			logfile = optarg;
 			break;
@@ -78,7 +85,7 @@ int main(int argc, char **argv)
 	}
 	logfd = open_logfile("ckpt", logfile);
 
-	crid = syscall(__NR_checkpoint, pid, STDOUT_FILENO, 0, logfd);
+	crid = syscall(__NR_checkpoint, pid, STDOUT_FILENO, flags, logfd);
 	if (crid < 0) {
 		fprintf(stderr, "ckpt: checkpoint of pid %ld failed: %s\n", pid,
 			strerror(errno));

@@ -34,6 +34,9 @@ struct image {
 	int nr_json;		/* records printed in JSON so far */
 	char err[512];		/* why the image is invalid */
 	bool failed_ckpt;	/* the image holds an ERROR record */
+	unsigned int page_size;	/* from the header */
+	unsigned int data_pages; /* pages the next PAGE_DATA must hold */
+	unsigned long long vma_pages;	/* pages the VMAs announce */
 };
 
 static void invalid(struct image *img, const char *fmt, ...)
@@ -112,6 +115,7 @@ static void decode_header(struct image *img, void *rec)
 	out_u64(img, "version", h->version, false);
 	out_str(img, "arch", h->arch == CKPT_ARCH_X86_64 ? "x86_64" : "unknown", 16);
 	out_u64(img, "page_size", h->page_size, false);
+	img->page_size = h->page_size;
 	out_u64(img, "flags", h->flags, true);
 	out_u64(img, "crid", h->crid, false);
 	if (gmtime_r(&t, &tm))
@@ -176,6 +180,22 @@ static void decode_tree(struct image *img, void *rec)
 		printf("]");
 }
 
+static void decode_task_more(struct image *img, struct ckpt_hdr_task *h)
+{
+	out_u64(img, "uid", h->uid, false);
+	out_u64(img, "euid", h->euid, false);
+	out_u64(img, "gid", h->gid, false);
+	out_u64(img, "egid", h->egid, false);
+	out_u64(img, "clear_child_tid", h->clear_child_tid, true);
+	out_u64(img, "robust_list", h->robust_list, true);
+	out_u64(img, "rseq", h->rseq, true);
+	out_u64(img, "sigaltstack", h->sas_ss_sp, true);
+	if (h->restart_kind == CKPT_RESTART_NANOSLEEP) {
+		out_str(img, "interrupted", "nanosleep", 16);
+		out_s64(img, "sleep_left_ns", h->restart_left_ns);
+	}
+}
+
 static void decode_task(struct image *img, void *rec)
 {
 	struct ckpt_hdr_task *h = rec;
@@ -184,8 +204,180 @@ static void decode_task(struct image *img, void *rec)
 	out_u64(img, "personality", h->personality, true);
 	out_s64(img, "exit_signal", h->exit_signal);
 	out_s64(img, "pdeath_signal", h->pdeath_signal);
+	decode_task_more(img, h);
 	if (!memchr(h->comm, 0, sizeof(h->comm)))
 		invalid(img, "TASK comm is not NUL terminated");
+}
+
+static void decode_cpu(struct image *img, void *rec)
+{
+	struct ckpt_hdr_cpu *h = rec;
+
+	out_u64(img, "ip", h->ip, true);
+	out_u64(img, "sp", h->sp, true);
+	out_u64(img, "ax", h->ax, true);
+	out_u64(img, "flags", h->flags, true);
+	out_u64(img, "fs_base", h->fs_base, true);
+	out_u64(img, "gs_base", h->gs_base, true);
+}
+
+static void decode_fpu(struct image *img, void *rec)
+{
+	struct ckpt_hdr_fpu *h = rec;
+	unsigned long long xfeatures = 0;
+
+	if (h->size >= 520)
+		memcpy(&xfeatures, h->xstate + 512, sizeof(xfeatures));
+	out_u64(img, "size", h->size, false);
+	out_u64(img, "xfeatures", xfeatures, true);
+	if (h->size < CKPT_XSTATE_SIZE_MIN || sizeof(*h) + h->size > h->h.len)
+		invalid(img, "FPU record of %u bytes holds %u bytes of xstate", h->h.len, h->size);
+}
+
+static void decode_mm(struct image *img, void *rec)
+{
+	struct ckpt_hdr_mm *h = rec;
+
+	out_u64(img, "nr_vmas", h->nr_vmas, false);
+	out_u64(img, "start_brk", h->start_brk, true);
+	out_u64(img, "brk", h->brk, true);
+	out_u64(img, "start_stack", h->start_stack, true);
+	out_u64(img, "nr_auxv", h->nr_auxv, false);
+	if (h->exe_len && h->exe_len <= h->h.len - sizeof(*h))
+		out_str(img, "exe", h->exe, h->exe_len);
+	else
+		invalid(img, "MM record without a valid executable path");
+	img->vma_pages = 0;
+}
+
+static const char *const vma_kinds[] = {
+	[CKPT_VMA_ANON] = "anon", [CKPT_VMA_SHM_ANON] = "shared-anon",
+	[CKPT_VMA_FILE] = "file", [CKPT_VMA_SHM_FILE] = "shared-file",
+	[CKPT_VMA_VVAR] = "vvar", [CKPT_VMA_VDSO] = "vdso",
+};
+
+static void decode_vma(struct image *img, void *rec)
+{
+	struct ckpt_hdr_vma *h = rec;
+	char prot[5] = "----";
+
+	if (h->flags & CKPT_VMA_READ)
+		prot[0] = 'r';
+	if (h->flags & CKPT_VMA_WRITE)
+		prot[1] = 'w';
+	if (h->flags & CKPT_VMA_EXEC)
+		prot[2] = 'x';
+	if (h->flags & CKPT_VMA_GROWSDOWN)
+		prot[3] = 'g';
+	out_u64(img, "start", h->start, true);
+	out_u64(img, "end", h->end, true);
+	out_str(img, "prot", prot, sizeof(prot));
+	out_str(img, "kind", h->kind && h->kind < ARRAY_SIZE(vma_kinds) ? vma_kinds[h->kind] :
+		"unknown", 16);
+	out_u64(img, "nr_pages", h->nr_pages, false);
+	if (h->path_len && h->path_len <= h->h.len - sizeof(*h))
+		out_str(img, "path", h->path, h->path_len);
+	if (!h->kind || h->kind >= ARRAY_SIZE(vma_kinds) || h->start >= h->end)
+		invalid(img, "bad VMA");
+	img->vma_pages += h->nr_pages;
+}
+
+static void decode_pages(struct image *img, void *rec)
+{
+	struct ckpt_hdr_pages *h = rec;
+
+	out_u64(img, "nr_pages", h->nr_pages, false);
+	if (h->nr_pages && sizeof(*h) + h->nr_pages * sizeof(h->addr[0]) == h->h.len) {
+		out_u64(img, "first", h->addr[0], true);
+		out_u64(img, "last", h->addr[h->nr_pages - 1], true);
+	} else {
+		invalid(img, "PAGES record of %u bytes for %u pages", h->h.len, h->nr_pages);
+	}
+	img->data_pages = h->nr_pages;
+}
+
+static void decode_page_data(struct image *img, void *rec)
+{
+	struct ckpt_hdr *h = rec;
+
+	out_u64(img, "bytes", h->len - sizeof(*h), false);
+	if (h->len - sizeof(*h) != (unsigned long long)img->data_pages * img->page_size)
+		invalid(img, "PAGE_DATA of %u bytes after PAGES of %u pages", h->len,
+			img->data_pages);
+	img->data_pages = 0;
+}
+
+static void decode_fs(struct image *img, void *rec)
+{
+	struct ckpt_hdr_fs *h = rec;
+
+	out_u64(img, "umask", h->umask, true);
+	if (h->cwd_len && h->cwd_len <= h->h.len - sizeof(*h))
+		out_str(img, "cwd", h->cwd, h->cwd_len);
+	else
+		invalid(img, "FS record without a working directory");
+}
+
+static void decode_files(struct image *img, void *rec)
+{
+	out_u64(img, "nr_fds", ((struct ckpt_hdr_files *)rec)->nr_fds, false);
+}
+
+static const char *const fd_kinds[] = {
+	[CKPT_FD_REG] = "file", [CKPT_FD_DIR] = "directory",
+	[CKPT_FD_CHR] = "chardev", [CKPT_FD_DUP] = "dup",
+};
+
+static void decode_fd(struct image *img, void *rec)
+{
+	struct ckpt_hdr_fd *h = rec;
+
+	out_s64(img, "fd", h->fd);
+	out_str(img, "kind", h->kind && h->kind < ARRAY_SIZE(fd_kinds) ? fd_kinds[h->kind] :
+		"unknown", 16);
+	out_u64(img, "cloexec", h->cloexec, false);
+	if (h->kind == CKPT_FD_DUP) {
+		out_s64(img, "dup_of", h->dup_of);
+		return;
+	}
+	out_u64(img, "flags", h->f_flags, true);
+	out_s64(img, "pos", h->pos);
+	if (h->path_len && h->path_len <= h->h.len - sizeof(*h))
+		out_str(img, "path", h->path, h->path_len);
+	else
+		invalid(img, "FD record without a path");
+}
+
+static void decode_sighand(struct image *img, void *rec)
+{
+	struct ckpt_hdr_sighand *h = rec;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < CKPT_NSIG; i++)
+		n += h->action[i].handler != 0;
+	out_u64(img, "handled", n, false);
+}
+
+static void decode_signal(struct image *img, void *rec)
+{
+	struct ckpt_hdr_signal *h = rec;
+
+	out_u64(img, "blocked", h->blocked, true);
+	out_u64(img, "nr_pending", h->nr_pending, false);
+	out_u64(img, "itimer_real_ns", h->real_value_ns, false);
+	out_u64(img, "itimer_interval_ns", h->real_interval_ns, false);
+}
+
+static void decode_siginfo(struct image *img, void *rec)
+{
+	struct ckpt_hdr_siginfo *h = rec;
+	int signo, code;
+
+	memcpy(&signo, h->info, sizeof(signo));
+	memcpy(&code, h->info + 8, sizeof(code));
+	out_s64(img, "signo", signo);
+	out_s64(img, "code", code);
+	out_u64(img, "shared", h->shared, false);
 }
 
 static void decode_error(struct image *img, void *rec)
@@ -239,6 +431,30 @@ static const struct record_type {
 	  decode_tree },
 	{ CKPT_HDR_TASK, "TASK", sizeof(struct ckpt_hdr_task), sizeof(struct ckpt_hdr_task),
 	  decode_task },
+	{ CKPT_HDR_CPU, "CPU", sizeof(struct ckpt_hdr_cpu), sizeof(struct ckpt_hdr_cpu),
+	  decode_cpu },
+	{ CKPT_HDR_FPU, "FPU", sizeof(struct ckpt_hdr_fpu) + CKPT_XSTATE_SIZE_MIN,
+	  sizeof(struct ckpt_hdr_fpu) + CKPT_XSTATE_SIZE_MAX, decode_fpu },
+	{ CKPT_HDR_MM, "MM", sizeof(struct ckpt_hdr_mm) + 8, sizeof(struct ckpt_hdr_mm) + 4096,
+	  decode_mm },
+	{ CKPT_HDR_VMA, "VMA", sizeof(struct ckpt_hdr_vma), sizeof(struct ckpt_hdr_vma) + 4096,
+	  decode_vma },
+	{ CKPT_HDR_PAGES, "PAGES", sizeof(struct ckpt_hdr_pages) + 8,
+	  sizeof(struct ckpt_hdr_pages) + 8 * CKPT_PAGES_BATCH, decode_pages },
+	{ CKPT_HDR_PAGE_DATA, "PAGE_DATA", sizeof(struct ckpt_hdr) + 4096,
+	  sizeof(struct ckpt_hdr) + CKPT_PAGES_BATCH * 65536U, decode_page_data },
+	{ CKPT_HDR_FS, "FS", sizeof(struct ckpt_hdr_fs) + 8, sizeof(struct ckpt_hdr_fs) + 4096,
+	  decode_fs },
+	{ CKPT_HDR_FILES, "FILES", sizeof(struct ckpt_hdr_files), sizeof(struct ckpt_hdr_files),
+	  decode_files },
+	{ CKPT_HDR_FD, "FD", sizeof(struct ckpt_hdr_fd), sizeof(struct ckpt_hdr_fd) + 4096,
+	  decode_fd },
+	{ CKPT_HDR_SIGHAND, "SIGHAND", sizeof(struct ckpt_hdr_sighand),
+	  sizeof(struct ckpt_hdr_sighand), decode_sighand },
+	{ CKPT_HDR_SIGNAL, "SIGNAL", sizeof(struct ckpt_hdr_signal),
+	  sizeof(struct ckpt_hdr_signal), decode_signal },
+	{ CKPT_HDR_SIGINFO, "SIGINFO", sizeof(struct ckpt_hdr_siginfo),
+	  sizeof(struct ckpt_hdr_siginfo), decode_siginfo },
 	{ CKPT_HDR_TAIL, "TAIL", sizeof(struct ckpt_hdr_tail), sizeof(struct ckpt_hdr_tail),
 	  decode_tail },
 	{ CKPT_HDR_ERROR, "ERROR", sizeof(struct ckpt_hdr_error) + CKPT_ALIGN,

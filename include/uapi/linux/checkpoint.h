@@ -10,10 +10,16 @@
 #ifndef _UAPI_LINUX_CHECKPOINT_H
 #define _UAPI_LINUX_CHECKPOINT_H
 
-/* checkpoint(2) flags: none are defined yet, every bit is reserved. */
-#define CHECKPOINT_FLAGS_ALL	0UL
+/* checkpoint(2) flags */
+#define CHECKPOINT_KILL		0x1UL	/* kill the process once its image is written */
+#define CHECKPOINT_FLAGS_ALL	(CHECKPOINT_KILL)
 
-/* restart(2) flags */
+/*
+ * restart(2) flags. Without RESTART_VALIDATE the calling process becomes the
+ * process of the image: restart(2) does not return to its caller but to
+ * where the checkpointed process was (a process that checkpointed itself
+ * sees checkpoint(2) return 0).
+ */
 #define RESTART_VALIDATE	0x1UL	/* read and check the image, restore nothing */
 #define RESTART_FLAGS_ALL	(RESTART_VALIDATE)
 

@@ -11,7 +11,11 @@
  *
  * An image is:
  *
- *	HEADER HEADER_ARCH TREE TASK... TAIL
+ *	HEADER HEADER_ARCH TREE
+ *	then for each task:
+ *	    TASK CPU FPU MM VMA... (PAGES PAGE_DATA)... FS FILES FD...
+ *	    SIGHAND SIGNAL SIGINFO...
+ *	TAIL
  *
  * A checkpoint that fails after the image file was accepted writes an
  * ERROR record (and then the TAIL) so that the image itself says why.
@@ -62,9 +66,24 @@ enum {
 	CKPT_HDR_TASK = 200,
 
 	/* arch (cpu state): 300..399 */
+	CKPT_HDR_CPU = 300,
+	CKPT_HDR_FPU = 301,
+
 	/* mm: 400..499 */
+	CKPT_HDR_MM = 400,
+	CKPT_HDR_VMA = 401,
+	CKPT_HDR_PAGES = 402,
+	CKPT_HDR_PAGE_DATA = 403,
+
 	/* files: 500..599 */
+	CKPT_HDR_FS = 500,
+	CKPT_HDR_FILES = 501,
+	CKPT_HDR_FD = 502,
+
 	/* signals: 600..699 */
+	CKPT_HDR_SIGHAND = 600,
+	CKPT_HDR_SIGNAL = 601,
+	CKPT_HDR_SIGINFO = 602,
 	/* ipc: 700..799 */
 	/* net: 800..899 */
 
@@ -109,6 +128,13 @@ struct ckpt_hdr_tree {
 #define CKPT_TREE_MAX_TASKS	(1U << 20)
 
 /* CKPT_HDR_TASK: per-task state */
+#define CKPT_RLIM_NLIMITS	16
+
+struct ckpt_rlimit {
+	__u64 cur;
+	__u64 max;
+};
+
 struct ckpt_hdr_task {
 	struct ckpt_hdr h;
 	__u32 personality;
@@ -116,6 +142,172 @@ struct ckpt_hdr_task {
 	__s32 pdeath_signal;
 	__u32 _reserved;		/* zero */
 	char comm[CKPT_COMM_LEN];	/* NUL terminated */
+	/* credentials, restored only as far as the restarting task may set them */
+	__u32 uid, euid, suid, fsuid;
+	__u32 gid, egid, sgid, fsgid;
+	/* user-space addresses the kernel keeps for the task */
+	__u64 set_child_tid;
+	__u64 clear_child_tid;
+	__u64 robust_list;
+	__u64 robust_list_len;
+	__u64 rseq;			/* 0: no rseq area registered */
+	__u32 rseq_len;
+	__u32 rseq_sig;
+	__u64 sas_ss_sp;		/* sigaltstack */
+	__u64 sas_ss_size;
+	__u32 sas_ss_flags;
+	__u32 nr_rlimits;		/* CKPT_RLIM_NLIMITS */
+	struct ckpt_rlimit rlim[CKPT_RLIM_NLIMITS];
+	/* an interrupted sleep that resumes through restart_syscall(2) */
+	__u32 restart_kind;		/* CKPT_RESTART_* */
+	__s32 restart_clockid;
+	__s64 restart_left_ns;		/* time left to sleep */
+};
+
+/* struct ckpt_hdr_task.restart_kind */
+enum {
+	CKPT_RESTART_NONE = 0,
+	CKPT_RESTART_NANOSLEEP = 1,	/* nanosleep(2), clock_nanosleep(2) */
+};
+
+/*
+ * CKPT_HDR_MM: the address space. VMA records follow (nr_vmas of them),
+ * each followed by the PAGES and PAGE_DATA records of its saved pages.
+ */
+#define CKPT_AUXV_MAX		64	/* __u64 entries, AT_NULL pair included */
+
+struct ckpt_hdr_mm {
+	struct ckpt_hdr h;
+	__u64 start_code, end_code;
+	__u64 start_data, end_data;
+	__u64 start_brk, brk;
+	__u64 start_stack;
+	__u64 arg_start, arg_end;
+	__u64 env_start, env_end;
+	__u32 nr_vmas;
+	__u32 nr_auxv;			/* entries used in auxv[] */
+	__u64 auxv[CKPT_AUXV_MAX];
+	__u32 exe_len;			/* bytes of exe[], NUL included; 0: none */
+	__u32 _reserved;		/* zero */
+	char exe[];			/* path of the executable, padded */
+};
+
+/* struct ckpt_hdr_vma.kind */
+enum {
+	CKPT_VMA_ANON = 1,		/* private anonymous */
+	CKPT_VMA_SHM_ANON = 2,		/* shared anonymous */
+	CKPT_VMA_FILE = 3,		/* private file mapping */
+	CKPT_VMA_SHM_FILE = 4,		/* shared file mapping */
+	CKPT_VMA_VVAR = 5,		/* the kernel's vvar area */
+	CKPT_VMA_VDSO = 6,		/* the kernel's vdso */
+};
+
+/* struct ckpt_hdr_vma.flags */
+#define CKPT_VMA_READ		0x1
+#define CKPT_VMA_WRITE		0x2
+#define CKPT_VMA_EXEC		0x4
+#define CKPT_VMA_GROWSDOWN	0x8
+#define CKPT_VMA_FLAGS_ALL	0xf
+
+struct ckpt_hdr_vma {
+	struct ckpt_hdr h;
+	__u64 start;
+	__u64 end;
+	__u64 pgoff;			/* file offset, in pages */
+	__u32 kind;			/* CKPT_VMA_* */
+	__u32 flags;			/* CKPT_VMA_* flags */
+	__u64 nr_pages;			/* pages saved in the PAGES records that follow */
+	__u32 path_len;			/* bytes of path[], NUL included; 0: none */
+	__u32 _reserved;		/* zero */
+	char path[];			/* the mapped file, padded */
+};
+
+/*
+ * CKPT_HDR_PAGES: addresses of pages whose contents follow, in the same
+ * order, in the next record (CKPT_HDR_PAGE_DATA, nr_pages * page_size bytes
+ * after its struct ckpt_hdr).
+ */
+#define CKPT_PAGES_BATCH	1024
+
+struct ckpt_hdr_pages {
+	struct ckpt_hdr h;
+	__u32 nr_pages;			/* 1..CKPT_PAGES_BATCH */
+	__u32 _reserved;		/* zero */
+	__u64 addr[];			/* increasing, page aligned, in the VMA */
+};
+
+/* CKPT_HDR_FS: working directory, root and umask */
+struct ckpt_hdr_fs {
+	struct ckpt_hdr h;
+	__u32 umask;
+	__u32 cwd_len;			/* bytes of cwd[], NUL included */
+	char cwd[];			/* padded */
+};
+
+/* CKPT_HDR_FILES: the fd table; nr_fds FD records follow */
+struct ckpt_hdr_files {
+	struct ckpt_hdr h;
+	__u32 nr_fds;
+	__u32 _reserved;		/* zero */
+};
+
+/* struct ckpt_hdr_fd.kind */
+enum {
+	CKPT_FD_REG = 1,		/* regular file, by path */
+	CKPT_FD_DIR = 2,		/* directory, by path */
+	CKPT_FD_CHR = 3,		/* character device, by path and number */
+	CKPT_FD_DUP = 4,		/* the same open file as fd dup_of */
+};
+
+struct ckpt_hdr_fd {
+	struct ckpt_hdr h;
+	__s32 fd;
+	__u32 kind;			/* CKPT_FD_* */
+	__u32 cloexec;			/* 0 or 1 */
+	__s32 dup_of;			/* CKPT_FD_DUP: an earlier fd; else -1 */
+	__u32 f_flags;			/* open flags: access mode, O_APPEND... */
+	__u32 rdev;			/* CKPT_FD_CHR: device number (new_encode_dev) */
+	__s64 pos;			/* file position */
+	__u32 path_len;			/* bytes of path[], NUL included */
+	__u32 _reserved;		/* zero */
+	char path[];			/* padded */
+};
+
+/* CKPT_HDR_SIGHAND: the signal handlers, for signals 1..nr */
+struct ckpt_sigaction {
+	__u64 handler;
+	__u64 flags;
+	__u64 restorer;
+	__u64 mask;
+};
+
+#define CKPT_NSIG		64
+
+struct ckpt_hdr_sighand {
+	struct ckpt_hdr h;
+	__u32 nr;			/* CKPT_NSIG */
+	__u32 _reserved;		/* zero */
+	struct ckpt_sigaction action[CKPT_NSIG];
+};
+
+/* CKPT_HDR_SIGNAL: masks, timers; nr_pending SIGINFO records follow */
+struct ckpt_hdr_signal {
+	struct ckpt_hdr h;
+	__u64 blocked;
+	__u64 real_value_ns;		/* ITIMER_REAL: time left, 0: disarmed */
+	__u64 real_interval_ns;
+	__u32 nr_pending;		/* SIGINFO records that follow */
+	__u32 _reserved;		/* zero */
+};
+
+/* CKPT_HDR_SIGINFO: one pending signal */
+#define CKPT_SIGINFO_SIZE	128
+
+struct ckpt_hdr_siginfo {
+	struct ckpt_hdr h;
+	__u32 shared;			/* 1: pending for the process, 0: the thread */
+	__u32 _reserved;		/* zero */
+	__u8 info[CKPT_SIGINFO_SIZE];	/* struct siginfo as user space sees it */
 };
 
 /* CKPT_HDR_TAIL: always the last record */

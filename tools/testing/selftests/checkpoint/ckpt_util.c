@@ -4,6 +4,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <linux/sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +128,7 @@ pid_t spawn_sleeper(const char *comm)
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		close_range(3, ~0U, 0);	/* the test's memfds and pipes are not its */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		prctl(PR_SET_NAME, comm);
 		for (;;)
@@ -152,6 +156,115 @@ long checkpoint_image(pid_t pid, struct image *img, char **log)
 	close(fd);
 	close(logfd);
 	return ret;
+}
+
+pid_t cycle_fork(struct cycle *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (pipe(c->ready))
+		return -1;
+	c->pid = fork();
+	if (c->pid > 0) {
+		close(c->ready[1]);
+	} else if (!c->pid) {
+		/* keep only the ready pipe of what the test process has open */
+		if (dup2(c->ready[0], 3) < 0 || dup2(c->ready[1], 4) < 0)
+			_exit(98);
+		c->ready[0] = 3;
+		c->ready[1] = 4;
+		close_range(5, ~0U, 0);
+	}
+	return c->pid;
+}
+
+void ready_child(struct cycle *c)
+{
+	char go[64];
+
+	close(c->ready[0]);
+	snprintf(go, sizeof(go), "/tmp/ckpt-go.%d", getpid());
+	unlink(go);
+	if (write(c->ready[1], "r", 1) != 1)
+		_exit(99);
+	close(c->ready[1]);
+}
+
+void wait_restored(void)
+{
+	char go[64];
+
+	snprintf(go, sizeof(go), "/tmp/ckpt-go.%d", getpid());
+	while (access(go, F_OK))
+		usleep(2000);
+	unlink(go);
+}
+
+long cycle_checkpoint(struct cycle *c, unsigned long flags)
+{
+	int fd = memfd("image"), logfd = memfd("log");
+	char r;
+
+	if (read(c->ready[0], &r, 1) != 1)
+		return -EPIPE;
+	close(c->ready[0]);
+	usleep(50 * 1000);	/* into its wait */
+	c->crid = sys_checkpoint(c->pid, fd, flags, logfd);
+	if (c->crid < 0)
+		c->crid = -errno;
+	c->img.buf = slurp(fd, &c->img.len);
+	c->log = slurp(logfd, NULL);
+	close(fd);
+	close(logfd);
+	return c->crid;
+}
+
+int cycle_restart(struct cycle *c)
+{
+	struct clone_args args = {
+		.exit_signal = SIGCHLD, .set_tid = (uintptr_t)&c->pid, .set_tid_size = 1,
+	};
+	int fd = memfd("image"), logfd = memfd("log"), status;
+	char go[64], *log;
+	size_t len;
+	pid_t child;
+
+	if (write(fd, c->img.buf, c->img.len) != (ssize_t)c->img.len)
+		return -EIO;
+	lseek(fd, 0, SEEK_SET);
+	child = syscall(__NR_clone3, &args, sizeof(args));
+	if (child < 0)
+		return -errno;
+	if (!child) {
+		sys_restart(0, fd, 0, logfd);
+		_exit(100);	/* restart failed: the log says why */
+	}
+	snprintf(go, sizeof(go), "/tmp/ckpt-go.%d", c->pid);
+	close(open(go, O_CREAT | O_WRONLY, 0600));
+	if (waitpid(child, &status, 0) != child)
+		return -ECHILD;
+	unlink(go);
+	log = slurp(logfd, &len);
+	if (log && len) {
+		c->log = realloc(c->log, strlen(c->log) + len + 1);
+		strcat(c->log, log);
+	}
+	free(log);
+	close(fd);
+	close(logfd);
+	return status;
+}
+
+int checkpoint_restart(struct cycle *c)
+{
+	long ret = cycle_checkpoint(c, CHECKPOINT_KILL);
+
+	if (ret < 0) {
+		reap(c->pid);
+		return ret;
+	}
+	if (waitpid(c->pid, NULL, 0) != c->pid)
+		return -ECHILD;
+	return cycle_restart(c);
 }
 
 long restart_image(const void *buf, size_t len, char **log)

@@ -49,4 +49,30 @@ long checkpoint_image(pid_t pid, struct image *img, char **log);
 /* restart(RESTART_VALIDATE) from a memfd holding @buf; returns 0 or -errno */
 long restart_image(const void *buf, size_t len, char **log);
 
+/*
+ * Checkpoint and restart of a child
+ *
+ * A test child sets up some state, says it is ready (ready_child()), and
+ * waits in wait_restored() until its restored copy is told to go on; it
+ * then checks its state and exits 0 if all is well. The test process runs
+ * the cycle with checkpoint_restart().
+ */
+struct cycle {
+	int ready[2];		/* the child writes a byte when it is ready */
+	pid_t pid;		/* the child, then its restored copy */
+	char *log;		/* kernel log of checkpoint and restart */
+	struct image img;	/* the image */
+	long crid;		/* checkpoint(2) returned */
+};
+
+pid_t cycle_fork(struct cycle *c);
+void ready_child(struct cycle *c);
+void wait_restored(void);
+/* Wait for the ready byte, checkpoint (with @flags) into c->img */
+long cycle_checkpoint(struct cycle *c, unsigned long flags);
+/* Restart c->img as c->pid (the original must be gone), tell it to go on, wait: wait status */
+int cycle_restart(struct cycle *c);
+/* All of it, with CHECKPOINT_KILL: the restored child's wait status or -errno */
+int checkpoint_restart(struct cycle *c);
+
 #endif /* CKPT_SELFTEST_UTIL_H */

@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Files: the working directory and umask (fs_struct), and the fd table.
+ *
+ * Regular files, directories and the basic character devices (null,
+ * zero, full, random, urandom, the console and ttys) are saved by path,
+ * open flags and position, and opened again by path on restart, with the
+ * restarting caller's permissions. Several fds sharing one open file stay
+ * shared. Any other kind of file makes checkpoint fail with a message that
+ * names the task, the fd and the kind.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/checkpoint.h>
+#include <linux/err.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/fs_struct.h>
+#include <linux/kdev_t.h>
+#include <linux/major.h>
+#include <linux/namei.h>
+#include <linux/path.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <uapi/linux/magic.h>
+
+#define CKPT_FD_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | O_DIRECT | \
+			 O_LARGEFILE | O_NOATIME | __O_SYNC | O_PATH)
+#define CKPT_MAX_FDS	BIT(20)
+
+static int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct path root, pwd, my_root;
+	struct ckpt_hdr_fs *hf = NULL;
+	const char *path;
+	int ret, umask;
+	size_t len;
+
+	task_lock(t);
+	if (!t->fs) {
+		task_unlock(t);
+		return ckpt_err(ctx, -EINVAL, "pid %d: has no fs_struct", ctx->pid);
+	}
+	get_fs_root(t->fs, &root);
+	get_fs_pwd(t->fs, &pwd);
+	umask = t->fs->umask;
+	task_unlock(t);
+
+	get_fs_root(current->fs, &my_root);
+	if (!path_equal(&root, &my_root)) {
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "pid %d: runs chrooted: not supported", ctx->pid);
+		goto out;
+	}
+	path = d_path(&pwd, ctx->scratch, PAGE_SIZE);
+	if (IS_ERR(path) || *path != '/' || d_unlinked(pwd.dentry)) {
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "pid %d: working directory has no path", ctx->pid);
+		goto out;
+	}
+	len = strlen(path) + 1;
+	hf = ckpt_hdr_alloc(CKPT_HDR_FS, struct_size(hf, cwd, len));
+	ret = -ENOMEM;
+	if (hf) {
+		hf->umask = umask;
+		hf->cwd_len = len;
+		memcpy(hf->cwd, path, len);
+		ret = ckpt_write_obj(ctx, &hf->h);
+		kfree(hf);
+	}
+out:
+	path_put(&my_root);
+	path_put(&root);
+	path_put(&pwd);
+	return ret;
+}
+
+static int restore_fs(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_fs *hf;
+	struct path pwd;
+	int ret;
+
+	hf = ckpt_read_obj(ctx, CKPT_HDR_FS);
+	if (IS_ERR(hf))
+		return PTR_ERR(hf);
+	ret = ckpt_check_string(ctx, "working directory", hf->cwd, hf->cwd_len,
+				hf->h.len - sizeof(*hf));
+	if (!ret && hf->umask & ~0777)
+		ret = ckpt_err(ctx, -EINVAL, "fs: bad umask %#o", hf->umask);
+	if (ret || (ctx->uflags & RESTART_VALIDATE))
+		goto out;
+	if (current->fs->users > 1)
+		ret = ckpt_err(ctx, -EBUSY, "the restarting process shares its fs_struct");
+	if (!ret) {
+		ret = kern_path(hf->cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &pwd);
+		if (!ret) {
+			ret = path_permission(&pwd, MAY_EXEC | MAY_CHDIR);
+			if (!ret)
+				set_fs_pwd(current->fs, &pwd);
+			path_put(&pwd);
+		}
+		if (ret)
+			ckpt_err(ctx, ret, "fs: cannot enter working directory %s", hf->cwd);
+	}
+	if (!ret)
+		current->fs->umask = hf->umask;
+out:
+	kvfree(hf);
+	return ret;
+}
+
+/* The basic character devices that are the same thing wherever opened */
+static bool ckpt_chrdev_ok(dev_t dev)
+{
+	switch (MAJOR(dev)) {
+	case MEM_MAJOR:
+		return MINOR(dev) == 3 || MINOR(dev) == 5 || MINOR(dev) == 7 ||
+		       MINOR(dev) == 8 || MINOR(dev) == 9;
+	case TTY_MAJOR:
+		return true;
+	case TTYAUX_MAJOR:
+		return MINOR(dev) == 0 || MINOR(dev) == 1;
+	}
+	return false;
+}
+
+/* Why @file can't be saved, or NULL if it can */
+static const char *ckpt_file_unsupported(struct file *file, char *buf, size_t size)
+{
+	struct inode *inode = file_inode(file);
+
+	switch (inode->i_sb->s_magic) {
+	case ANON_INODE_FS_MAGIC:
+		snprintf(buf, size, "%pd", file->f_path.dentry);
+		return buf;
+	case PIPEFS_MAGIC:
+		return "pipe";
+	case SOCKFS_MAGIC:
+		return "socket";
+	}
+	if (file->f_mode & FMODE_PATH)
+		return "O_PATH file";
+	if (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode))
+		return NULL;
+	if (S_ISCHR(inode->i_mode)) {
+		if (ckpt_chrdev_ok(inode->i_rdev))
+			return NULL;
+		snprintf(buf, size, "character device %u:%u", MAJOR(inode->i_rdev),
+			 MINOR(inode->i_rdev));
+		return buf;
+	}
+	if (S_ISFIFO(inode->i_mode))
+		return "FIFO";
+	if (S_ISBLK(inode->i_mode))
+		return "block device";
+	return "special file";
+}
+
+static int checkpoint_fd(struct ckpt_ctx *ctx, struct file *file, unsigned int fd,
+			 bool cloexec, int dup_of)
+{
+	struct inode *inode = file_inode(file);
+	struct ckpt_hdr_fd *hf;
+	const char *why, *path = NULL;
+	char kind[64];
+	u32 len = 0;
+	int ret;
+
+	if (dup_of < 0) {
+		why = ckpt_file_unsupported(file, kind, sizeof(kind));
+		if (why)
+			return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u: %s not supported",
+					ctx->pid, fd, why);
+		ret = ckpt_file_path(ctx, file, ctx->scratch, PAGE_SIZE, &path);
+		if (ret)
+			return ret;
+		len = strlen(path) + 1;
+	}
+	hf = ckpt_hdr_alloc(CKPT_HDR_FD, struct_size(hf, path, len));
+	if (!hf)
+		return -ENOMEM;
+	hf->fd = fd;
+	hf->cloexec = cloexec;
+	hf->dup_of = dup_of;
+	if (dup_of >= 0) {
+		hf->kind = CKPT_FD_DUP;
+	} else {
+		hf->kind = S_ISREG(inode->i_mode) ? CKPT_FD_REG :
+			   S_ISDIR(inode->i_mode) ? CKPT_FD_DIR : CKPT_FD_CHR;
+		hf->f_flags = file->f_flags & CKPT_FD_FLAGS;
+		hf->rdev = hf->kind == CKPT_FD_CHR ? new_encode_dev(inode->i_rdev) : 0;
+		hf->pos = hf->kind == CKPT_FD_CHR ? 0 : file->f_pos;
+		hf->path_len = len;
+		memcpy(hf->path, path, len);
+	}
+	ret = ckpt_write_obj(ctx, &hf->h);
+	kfree(hf);
+	return ret;
+}
+
+struct ckpt_fd_ent {
+	struct file *file;
+	unsigned int fd;
+	bool cloexec;
+};
+
+/* The open fds of @t with a reference on each file; kvfree() the array */
+static struct ckpt_fd_ent *ckpt_collect_fds(struct ckpt_ctx *ctx, struct task_struct *t,
+					    unsigned int *nr)
+{
+	struct ckpt_fd_ent *ents = NULL, *bigger;
+	unsigned int n = 0, max = 0, fd;
+	struct file *file;
+	bool cloexec;
+
+	for (fd = 0;; fd++) {
+		if (n == max) {
+			max = max ? 2 * max : 64;
+			bigger = max <= CKPT_MAX_FDS ?
+				 kvrealloc(ents, max * sizeof(*ents), GFP_KERNEL) : NULL;
+			if (!bigger)
+				goto nomem;
+			ents = bigger;
+		}
+		cloexec = false;
+		rcu_read_lock();
+		file = task_lookup_next_fdget_rcu(t, &fd);
+		if (file) {
+			task_lock(t);
+			cloexec = t->files && close_on_exec(fd, t->files);
+			task_unlock(t);
+		}
+		rcu_read_unlock();
+		if (!file)
+			break;
+		if (t == current && fd == ctx->fd && file == ctx->file) {
+			fput(file);	/* the image being written is not part of it */
+			continue;
+		}
+		ents[n].file = file;
+		ents[n].fd = fd;
+		ents[n].cloexec = cloexec;
+		n++;
+	}
+	*nr = n;
+	return ents;
+nomem:
+	while (n--)
+		fput(ents[n].file);
+	kvfree(ents);
+	return ERR_PTR(-ENOMEM);
+}
+
+/**
+ * checkpoint_files - write the fs_struct and fd table records of a task
+ * @ctx: checkpoint context
+ * @t: current or a frozen task
+ *
+ * Return: 0 or a negative errno.
+ */
+int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct ckpt_hdr_files *hf;
+	struct ckpt_fd_ent *ents;
+	unsigned int nr = 0, i, j;
+	int ret, dup_of;
+
+	ret = checkpoint_fs(ctx, t);
+	if (ret)
+		return ret;
+	ents = ckpt_collect_fds(ctx, t, &nr);
+	if (IS_ERR(ents))
+		return ckpt_err(ctx, PTR_ERR(ents), "pid %d: no memory for its fd table", ctx->pid);
+	hf = ckpt_hdr_alloc(CKPT_HDR_FILES, sizeof(*hf));
+	ret = -ENOMEM;
+	if (hf) {
+		hf->nr_fds = nr;
+		ret = ckpt_write_obj(ctx, &hf->h);
+		kfree(hf);
+	}
+	for (i = 0; i < nr && !ret; i++) {
+		dup_of = -1;
+		for (j = 0; j < i && dup_of < 0; j++)
+			if (ents[j].file == ents[i].file)
+				dup_of = ents[j].fd;
+		ret = checkpoint_fd(ctx, ents[i].file, ents[i].fd, ents[i].cloexec, dup_of);
+	}
+	for (i = 0; i < nr; i++)
+		fput(ents[i].file);
+	kvfree(ents);
+	return ret;
+}
+
+static struct file *restore_open_fd(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf)
+{
+	int flags = (hf->f_flags & CKPT_FD_FLAGS) | O_NOCTTY;
+	struct inode *inode;
+	struct file *file;
+	loff_t pos;
+	bool ok;
+
+	if (hf->kind == CKPT_FD_DIR)
+		flags |= O_DIRECTORY;
+	file = filp_open(hf->path, flags, 0);
+	if (IS_ERR(file)) {
+		ckpt_err(ctx, PTR_ERR(file), "fd %d: cannot open %s", hf->fd, hf->path);
+		return file;
+	}
+	inode = file_inode(file);
+	switch (hf->kind) {
+	case CKPT_FD_REG:
+		ok = S_ISREG(inode->i_mode);
+		break;
+	case CKPT_FD_DIR:
+		ok = S_ISDIR(inode->i_mode);
+		break;
+	default:
+		ok = S_ISCHR(inode->i_mode) && new_encode_dev(inode->i_rdev) == hf->rdev &&
+		     ckpt_chrdev_ok(inode->i_rdev);
+	}
+	if (!ok) {
+		fput(file);
+		ckpt_err(ctx, -ESTALE, "fd %d: %s is not the file it was", hf->fd, hf->path);
+		return ERR_PTR(-ESTALE);
+	}
+	if (hf->kind != CKPT_FD_CHR && hf->pos) {
+		pos = vfs_llseek(file, hf->pos, SEEK_SET);
+		if (pos != hf->pos) {
+			fput(file);
+			ckpt_err(ctx, pos < 0 ? pos : -EINVAL, "fd %d: cannot seek %s to %lld",
+				 hf->fd, hf->path, hf->pos);
+			return ERR_PTR(pos < 0 ? pos : -EINVAL);
+		}
+	}
+	return file;
+}
+
+static int restore_fd(struct ckpt_ctx *ctx, int prev_fd, unsigned long *restored)
+{
+	struct ckpt_hdr_fd *hf;
+	struct file *file = NULL;
+	bool dup, has_dup, has_path;
+	int ret = 0;
+
+	hf = ckpt_read_obj(ctx, CKPT_HDR_FD);
+	if (IS_ERR(hf))
+		return PTR_ERR(hf);
+	dup = hf->kind == CKPT_FD_DUP;
+	has_dup = hf->dup_of >= 0;
+	has_path = hf->path_len;
+	if (hf->fd <= prev_fd || hf->fd >= CKPT_MAX_FDS || hf->cloexec > 1 || hf->_reserved ||
+	    hf->kind < CKPT_FD_REG || hf->kind > CKPT_FD_DUP ||
+	    hf->f_flags & ~CKPT_FD_FLAGS || hf->f_flags & O_PATH ||
+	    dup != has_dup || dup == has_path) {
+		ret = ckpt_err(ctx, -EINVAL, "offset %llu: fd %d: bad kind %u, flags %#x or order",
+			       ctx->rec_pos, hf->fd, hf->kind, hf->f_flags);
+		goto out;
+	}
+	if (hf->kind != CKPT_FD_DUP) {
+		ret = ckpt_check_string(ctx, "fd path", hf->path, hf->path_len,
+					hf->h.len - sizeof(*hf));
+		if (ret)
+			goto out;
+	}
+	if (hf->kind == CKPT_FD_DUP) {
+		if (hf->dup_of >= hf->fd || !test_bit(hf->dup_of, restored)) {
+			ret = ckpt_err(ctx, -EINVAL, "fd %d: duplicate of fd %d, not restored",
+				       hf->fd, hf->dup_of);
+			goto out;
+		}
+	}
+	if (ctx->uflags & RESTART_VALIDATE) {
+		set_bit(hf->fd, restored);
+		ret = hf->fd;
+		goto out;
+	}
+	if (hf->kind == CKPT_FD_DUP) {
+		file = fget(hf->dup_of);
+		if (!file) {
+			ret = -EBADF;
+			goto out;
+		}
+	} else {
+		file = restore_open_fd(ctx, hf);
+		if (IS_ERR(file)) {
+			ret = PTR_ERR(file);
+			goto out;
+		}
+	}
+	ret = replace_fd(hf->fd, file, hf->cloexec ? O_CLOEXEC : 0);
+	fput(file);
+	if (ret < 0) {
+		ckpt_err(ctx, ret, "fd %d: cannot install it", hf->fd);
+		goto out;
+	}
+	set_bit(hf->fd, restored);
+	ret = hf->fd;
+out:
+	kvfree(hf);
+	return ret;
+}
+
+/**
+ * restore_files - restore the working directory, umask and fd table
+ * @ctx: restart context, committed: current's old fds are closed
+ *
+ * Files are opened by path with the caller's permissions.
+ *
+ * Return: 0 or a negative errno.
+ */
+int restore_files(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_files *hf;
+	unsigned long *restored;
+	unsigned int fd, max;
+	int ret, prev = -1;
+	u32 i;
+
+	ret = restore_fs(ctx);
+	if (ret)
+		return ret;
+	hf = ckpt_read_obj(ctx, CKPT_HDR_FILES);
+	if (IS_ERR(hf))
+		return PTR_ERR(hf);
+	if (hf->nr_fds > CKPT_MAX_FDS || hf->_reserved) {
+		ret = ckpt_err(ctx, -EINVAL, "files: %u fds", hf->nr_fds);
+		kvfree(hf);
+		return ret;
+	}
+	restored = bitmap_zalloc(CKPT_MAX_FDS, GFP_KERNEL);
+	if (!restored) {
+		kvfree(hf);
+		return -ENOMEM;
+	}
+	for (i = 0; i < hf->nr_fds && !ret; i++) {
+		ret = restore_fd(ctx, prev, restored);
+		if (ret >= 0) {
+			prev = ret;
+			ret = 0;
+		}
+	}
+	kvfree(hf);
+	/* the fds of the restarting process that the image doesn't have */
+	if (!ret && !(ctx->uflags & RESTART_VALIDATE)) {
+		rcu_read_lock();
+		max = files_fdtable(current->files)->max_fds;
+		rcu_read_unlock();
+		for (fd = 0; fd < max && fd < CKPT_MAX_FDS; fd++)
+			if (!test_bit(fd, restored))
+				close_fd(fd);
+	}
+	bitmap_free(restored);
+	return ret;
+}

@@ -1,0 +1,680 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The address space: mm fields, VMAs and the contents of their pages.
+ *
+ * Checkpoint walks the page tables of each VMA for the pages worth saving:
+ * present pages of anonymous and shared anonymous memory, and the pages of
+ * private file mappings that were written to (anonymous copies). Pages
+ * never touched, the zero page and unmodified file pages are not written.
+ * The pages go from the target's memory to the image in batches through a
+ * bvec iov_iter, without copies; restart reads them the same way straight
+ * into the pages of the new mappings.
+ *
+ * Restart replaces the whole address space of the calling process: once
+ * the old mappings are gone (the point of no return) any failure kills it.
+ */
+
+#include <linux/bvec.h>
+#include <linux/checkpoint.h>
+#include <linux/crc32c.h>
+#include <linux/err.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
+#include <linux/hugetlb.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/namei.h>
+#include <linux/pagewalk.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+#include <linux/vmalloc.h>
+#include <asm/vdso.h>
+
+#define CKPT_MAX_VMAS	BIT(20)
+
+/* One VMA as checkpoint saw it, with the pages to save */
+struct ckpt_vma {
+	unsigned long start, end, pgoff;
+	u32 kind, flags;
+	struct file *file;
+	unsigned long *addr;		/* pages to save */
+	unsigned long nr;
+};
+
+static int ckpt_pte_entry(pte_t *pte, unsigned long addr, unsigned long next,
+			  struct mm_walk *walk)
+{
+	struct ckpt_vma *cv = walk->private;
+	pte_t ptent = ptep_get(pte);
+	struct page *page;
+
+	if (pte_none(ptent))
+		return 0;
+	if (pte_present(ptent)) {
+		page = vm_normal_page(walk->vma, addr, ptent);
+		if (!page)
+			return 0;	/* the zero page */
+		if (cv->kind == CKPT_VMA_FILE && !PageAnon(page))
+			return 0;	/* still the file's page */
+	}
+	/* present, or swapped out: save it */
+	cv->addr[cv->nr++] = addr;
+	return 0;
+}
+
+static const struct mm_walk_ops ckpt_walk_ops = {
+	.pte_entry = ckpt_pte_entry,
+	.walk_lock = PGWALK_RDLOCK,
+};
+
+static const char *ckpt_vma_name(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops && vma->vm_ops->name)
+		return vma->vm_ops->name(vma);
+	return NULL;
+}
+
+/* Describe @vma in @cv; called with the mmap lock held */
+static int ckpt_scan_vma(struct ckpt_ctx *ctx, struct vm_area_struct *vma, struct ckpt_vma *cv)
+{
+	const char *name = ckpt_vma_name(vma);
+	unsigned long npages = vma_pages(vma);
+
+	cv->start = vma->vm_start;
+	cv->end = vma->vm_end;
+	cv->pgoff = vma->vm_pgoff;
+	cv->flags = (vma->vm_flags & VM_READ ? CKPT_VMA_READ : 0) |
+		    (vma->vm_flags & VM_WRITE ? CKPT_VMA_WRITE : 0) |
+		    (vma->vm_flags & VM_EXEC ? CKPT_VMA_EXEC : 0) |
+		    (vma->vm_flags & VM_GROWSDOWN ? CKPT_VMA_GROWSDOWN : 0);
+
+	if (name && !strcmp(name, "[vvar]")) {
+		cv->kind = CKPT_VMA_VVAR;
+		return 0;
+	}
+	if (name && !strcmp(name, "[vdso]")) {
+		cv->kind = CKPT_VMA_VDSO;
+		return 0;
+	}
+	if (is_vm_hugetlb_page(vma) || (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP)) ||
+	    name)
+		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d: mapping %#lx-%#lx (%s): not supported",
+				ctx->pid, vma->vm_start, vma->vm_end,
+				name ?: (is_vm_hugetlb_page(vma) ? "hugetlb" : "device"));
+
+	if (vma_is_anonymous(vma))
+		cv->kind = CKPT_VMA_ANON;
+	else if (vma_is_anon_shmem(vma))
+		cv->kind = CKPT_VMA_SHM_ANON;
+	else if (vma->vm_flags & VM_SHARED)
+		cv->kind = CKPT_VMA_SHM_FILE;
+	else
+		cv->kind = CKPT_VMA_FILE;
+	if (vma->vm_file && cv->kind != CKPT_VMA_SHM_ANON)
+		cv->file = get_file(vma->vm_file);
+	if (cv->kind == CKPT_VMA_SHM_FILE)
+		return 0;	/* the pages are in the file */
+
+	cv->addr = kvmalloc_array(npages, sizeof(*cv->addr), GFP_KERNEL);
+	if (!cv->addr)
+		return -ENOMEM;
+	return walk_page_range(vma->vm_mm, vma->vm_start, vma->vm_end, &ckpt_walk_ops, cv);
+}
+
+static void ckpt_free_vmas(struct ckpt_vma *cvs, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (cvs[i].file)
+			fput(cvs[i].file);
+		kvfree(cvs[i].addr);
+	}
+	kvfree(cvs);
+}
+
+/* Move pages between memory and the image; @write: to the image */
+static int ckpt_pages_io(struct ckpt_ctx *ctx, struct page **pages, struct bio_vec *bv,
+			 unsigned int nr, bool write)
+{
+	struct iov_iter iter;
+	unsigned int i;
+	ssize_t n;
+	void *p;
+
+	for (i = 0; i < nr; i++)
+		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
+	iov_iter_bvec(&iter, write ? ITER_SOURCE : ITER_DEST, bv, nr, (size_t)nr * PAGE_SIZE);
+	while (iov_iter_count(&iter)) {
+		loff_t *ppos = (ctx->file->f_mode & FMODE_STREAM) ? NULL : &ctx->fpos;
+
+		if (write)
+			n = vfs_iter_write(ctx->file, &iter, ppos, 0);
+		else
+			n = vfs_iter_read(ctx->file, &iter, ppos, 0);
+		if (n == -ERESTARTSYS || n == -ERESTARTNOINTR || n == -ERESTARTNOHAND)
+			n = -EINTR;
+		if (n <= 0) {
+			if (write)
+				ctx->kflags |= CKPT_CTX_IO_FAILED;
+			if (!n && !write)
+				return ckpt_err(ctx, -ENODATA, "image truncated at offset %llu",
+						ctx->pos);
+			return ckpt_err(ctx, n ? n : -EIO, "%s the image at offset %llu failed",
+					write ? "writing" : "reading", ctx->pos);
+		}
+		ctx->pos += n;
+	}
+	for (i = 0; i < nr; i++) {
+		p = kmap_local_page(pages[i]);
+		ctx->crc = crc32c(ctx->crc, p, PAGE_SIZE);
+		kunmap_local(p);
+	}
+	return 0;
+}
+
+/* Pin @nr pages of @mm at @addr[]: runs of consecutive pages at a time */
+static int ckpt_get_pages(struct ckpt_ctx *ctx, struct mm_struct *mm, const u64 *addr,
+			  unsigned int nr, struct page **pages, bool write)
+{
+	unsigned int gup = FOLL_FORCE | (write ? FOLL_WRITE : 0);
+	unsigned int i = 0, run;
+	long got = 0;
+
+	mmap_read_lock(mm);
+	while (i < nr) {
+		for (run = 1; i + run < nr && addr[i + run] == addr[i] + run * PAGE_SIZE; run++)
+			;
+		got = get_user_pages_remote(mm, addr[i], run, gup, pages + i, NULL);
+		if (got <= 0)
+			break;
+		i += got;
+	}
+	mmap_read_unlock(mm);
+	if (i < nr) {
+		ckpt_err(ctx, got < 0 ? got : -EFAULT, "pid %d: page at %#llx is not accessible",
+			 ctx->pid, addr[i]);
+		while (i--)
+			put_page(pages[i]);
+		return got < 0 ? got : -EFAULT;
+	}
+	return 0;
+}
+
+static void ckpt_put_pages(struct page **pages, unsigned int nr, bool dirty)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (dirty)
+			set_page_dirty_lock(pages[i]);
+		put_page(pages[i]);
+	}
+}
+
+struct ckpt_batch {
+	struct ckpt_hdr_pages *hp;
+	struct page **pages;
+	struct bio_vec *bv;
+};
+
+static int ckpt_batch_alloc(struct ckpt_batch *b)
+{
+	b->hp = kvmalloc(struct_size(b->hp, addr, CKPT_PAGES_BATCH), GFP_KERNEL);
+	b->pages = kvmalloc_array(CKPT_PAGES_BATCH, sizeof(*b->pages), GFP_KERNEL);
+	b->bv = kvmalloc_array(CKPT_PAGES_BATCH, sizeof(*b->bv), GFP_KERNEL);
+	return b->hp && b->pages && b->bv ? 0 : -ENOMEM;
+}
+
+static void ckpt_batch_free(struct ckpt_batch *b)
+{
+	kvfree(b->hp);
+	kvfree(b->pages);
+	kvfree(b->bv);
+}
+
+static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
+				struct ckpt_vma *cv, struct ckpt_batch *b)
+{
+	struct ckpt_hdr h = { .type = CKPT_HDR_PAGE_DATA };
+	unsigned long done, i;
+	unsigned int nr;
+	int ret;
+
+	for (done = 0; done < cv->nr; done += nr) {
+		nr = min_t(unsigned long, cv->nr - done, CKPT_PAGES_BATCH);
+		memset(b->hp, 0, sizeof(*b->hp));
+		b->hp->h.type = CKPT_HDR_PAGES;
+		b->hp->h.len = struct_size(b->hp, addr, nr);
+		b->hp->nr_pages = nr;
+		for (i = 0; i < nr; i++)
+			b->hp->addr[i] = cv->addr[done + i];
+		ret = ckpt_get_pages(ctx, mm, b->hp->addr, nr, b->pages, false);
+		if (ret)
+			return ret;
+		ret = ckpt_write_obj(ctx, &b->hp->h);
+		if (!ret) {
+			h.len = sizeof(h) + nr * PAGE_SIZE;
+			ret = ckpt_kwrite(ctx, &h, sizeof(h));
+		}
+		if (!ret)
+			ret = ckpt_pages_io(ctx, b->pages, b->bv, nr, true);
+		if (!ret)
+			ctx->nr_records++;
+		ckpt_put_pages(b->pages, nr, false);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* A record with a path at its end: @size bytes of fixed part */
+static void *ckpt_path_record(struct ckpt_ctx *ctx, u32 type, size_t size, struct file *file,
+			      u32 *path_len)
+{
+	const char *path;
+	void *rec;
+	int ret;
+
+	*path_len = 0;
+	if (!file)
+		return ckpt_hdr_alloc(type, size);
+	ret = ckpt_file_path(ctx, file, ctx->scratch, PAGE_SIZE, &path);
+	if (ret)
+		return ERR_PTR(ret);
+	*path_len = strlen(path) + 1;
+	rec = ckpt_hdr_alloc(type, size + *path_len);
+	if (rec)
+		memcpy(rec + size, path, *path_len);
+	return rec;
+}
+
+static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *cv)
+{
+	struct ckpt_hdr_vma *hv;
+	u32 path_len;
+	int ret;
+
+	hv = ckpt_path_record(ctx, CKPT_HDR_VMA, sizeof(*hv), cv->file, &path_len);
+	if (IS_ERR_OR_NULL(hv))
+		return hv ? PTR_ERR(hv) : -ENOMEM;
+	hv->start = cv->start;
+	hv->end = cv->end;
+	hv->pgoff = cv->pgoff;
+	hv->kind = cv->kind;
+	hv->flags = cv->flags;
+	hv->nr_pages = cv->nr;
+	hv->path_len = path_len;
+	ret = ckpt_write_obj(ctx, &hv->h);
+	kfree(hv);
+	return ret;
+}
+
+static int checkpoint_mm_record(struct ckpt_ctx *ctx, struct mm_struct *mm, u32 nr_vmas)
+{
+	struct file *exe = get_mm_exe_file(mm);
+	struct ckpt_hdr_mm *hm;
+	u32 path_len, i;
+	int ret;
+
+	hm = ckpt_path_record(ctx, CKPT_HDR_MM, sizeof(*hm), exe, &path_len);
+	if (exe)
+		fput(exe);
+	if (IS_ERR_OR_NULL(hm))
+		return hm ? PTR_ERR(hm) : -ENOMEM;
+	mmap_read_lock(mm);
+	hm->start_code = mm->start_code;
+	hm->end_code = mm->end_code;
+	hm->start_data = mm->start_data;
+	hm->end_data = mm->end_data;
+	hm->start_brk = mm->start_brk;
+	hm->brk = mm->brk;
+	hm->start_stack = mm->start_stack;
+	spin_lock(&mm->arg_lock);
+	hm->arg_start = mm->arg_start;
+	hm->arg_end = mm->arg_end;
+	hm->env_start = mm->env_start;
+	hm->env_end = mm->env_end;
+	spin_unlock(&mm->arg_lock);
+	mmap_read_unlock(mm);
+	for (i = 0; i + 1 < ARRAY_SIZE(mm->saved_auxv) && i + 1 < CKPT_AUXV_MAX; i += 2) {
+		hm->auxv[i] = mm->saved_auxv[i];
+		hm->auxv[i + 1] = mm->saved_auxv[i + 1];
+		if (mm->saved_auxv[i] == AT_NULL)
+			break;
+	}
+	hm->nr_auxv = i + 2;
+	hm->nr_vmas = nr_vmas;
+	hm->exe_len = path_len;
+	ret = ckpt_write_obj(ctx, &hm->h);
+	kfree(hm);
+	return ret;
+}
+
+/**
+ * checkpoint_mm - write the address space of a task
+ * @ctx: checkpoint context
+ * @t: current or a frozen task
+ *
+ * Return: 0 or a negative errno.
+ */
+int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct mm_struct *mm = get_task_mm(t);
+	struct vm_area_struct *vma;
+	struct ckpt_batch b = { };
+	struct ckpt_vma *cvs;
+	unsigned int nr = 0, i;
+	int ret = 0;
+
+	if (!mm)
+		return ckpt_err(ctx, -EINVAL, "pid %d: has no address space", ctx->pid);
+	mmap_read_lock(mm);
+	cvs = kvcalloc(mm->map_count, sizeof(*cvs), GFP_KERNEL);
+	if (cvs) {
+		VMA_ITERATOR(vmi, mm, 0);
+
+		for_each_vma(vmi, vma) {
+			if (nr == mm->map_count)
+				break;
+			ret = ckpt_scan_vma(ctx, vma, &cvs[nr++]);
+			if (ret)
+				break;
+		}
+	} else {
+		ret = -ENOMEM;
+	}
+	mmap_read_unlock(mm);
+
+	if (!ret)
+		ret = ckpt_batch_alloc(&b);
+	if (!ret)
+		ret = checkpoint_mm_record(ctx, mm, nr);
+	for (i = 0; i < nr && !ret; i++) {
+		ret = checkpoint_vma(ctx, &cvs[i]);
+		if (!ret)
+			ret = checkpoint_vma_pages(ctx, mm, &cvs[i], &b);
+	}
+	ckpt_batch_free(&b);
+	if (cvs)
+		ckpt_free_vmas(cvs, nr);
+	mmput(mm);
+	if (ret == -ENOMEM)
+		ckpt_err(ctx, ret, "pid %d: out of memory saving the address space", ctx->pid);
+	return ret;
+}
+
+/* Restart */
+
+static bool ckpt_range_ok(u64 start, u64 end)
+{
+	return start <= end && end <= TASK_SIZE;
+}
+
+static int restore_check_mm(struct ckpt_ctx *ctx, struct ckpt_hdr_mm *hm)
+{
+	u32 room = hm->h.len - sizeof(*hm);
+
+	if (!ckpt_range_ok(hm->start_code, hm->end_code) ||
+	    !ckpt_range_ok(hm->start_data, hm->end_data) ||
+	    !ckpt_range_ok(hm->start_brk, hm->brk) ||
+	    !ckpt_range_ok(hm->arg_start, hm->arg_end) ||
+	    !ckpt_range_ok(hm->env_start, hm->env_end) || hm->start_stack >= TASK_SIZE)
+		return ckpt_err(ctx, -EINVAL, "mm: address fields outside user space");
+	if (!hm->nr_vmas || hm->nr_vmas > CKPT_MAX_VMAS || hm->_reserved)
+		return ckpt_err(ctx, -EINVAL, "mm: %u VMAs", hm->nr_vmas);
+	if (hm->nr_auxv < 2 || hm->nr_auxv > CKPT_AUXV_MAX || hm->nr_auxv % 2 ||
+	    hm->nr_auxv > ARRAY_SIZE(current->mm->saved_auxv) ||
+	    hm->auxv[hm->nr_auxv - 2] != AT_NULL)
+		return ckpt_err(ctx, -EINVAL, "mm: bad auxiliary vector of %u entries",
+				hm->nr_auxv);
+	if (!hm->exe_len)
+		return ckpt_err(ctx, -EINVAL, "mm: no executable");
+	return ckpt_check_string(ctx, "mm: executable path", hm->exe, hm->exe_len, room);
+}
+
+static struct file *restore_open_exe(struct ckpt_ctx *ctx, const char *path)
+{
+	struct file *exe = filp_open(path, O_RDONLY | O_LARGEFILE, 0);
+
+	if (IS_ERR(exe)) {
+		ckpt_err(ctx, PTR_ERR(exe), "mm: cannot open executable %s", path);
+		return exe;
+	}
+	if (!S_ISREG(file_inode(exe)->i_mode) || path_noexec(&exe->f_path) ||
+	    file_permission(exe, MAY_EXEC)) {
+		fput(exe);
+		ckpt_err(ctx, -EACCES, "mm: %s is not an executable the caller may run", path);
+		return ERR_PTR(-EACCES);
+	}
+	return exe;
+}
+
+static void restore_mm_fields(struct mm_struct *mm, struct ckpt_hdr_mm *hm)
+{
+	mmap_write_lock(mm);
+	mm->start_code = hm->start_code;
+	mm->end_code = hm->end_code;
+	mm->start_data = hm->start_data;
+	mm->end_data = hm->end_data;
+	mm->start_brk = hm->start_brk;
+	mm->brk = hm->brk;
+	mm->start_stack = hm->start_stack;
+	spin_lock(&mm->arg_lock);
+	mm->arg_start = hm->arg_start;
+	mm->arg_end = hm->arg_end;
+	mm->env_start = hm->env_start;
+	mm->env_end = hm->env_end;
+	spin_unlock(&mm->arg_lock);
+	memset(mm->saved_auxv, 0, sizeof(mm->saved_auxv));
+	memcpy(mm->saved_auxv, hm->auxv, hm->nr_auxv * sizeof(hm->auxv[0]));
+	mmap_write_unlock(mm);
+}
+
+/* Read one PAGES + PAGE_DATA pair into the pages of [start, end) */
+static int restore_pages(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv, u64 *next,
+			 u64 *left, struct ckpt_batch *b)
+{
+	struct ckpt_hdr_pages *hp;
+	struct ckpt_hdr h;
+	u32 i, nr;
+	int ret = 0;
+
+	hp = ckpt_read_obj(ctx, CKPT_HDR_PAGES);
+	if (IS_ERR(hp))
+		return PTR_ERR(hp);
+	nr = hp->nr_pages;
+	if (!nr || nr > CKPT_PAGES_BATCH || nr > *left || hp->_reserved ||
+	    hp->h.len != struct_size(hp, addr, nr)) {
+		ret = ckpt_err(ctx, -EINVAL, "offset %llu: %u pages in a %u byte PAGES record",
+			       ctx->rec_pos, nr, hp->h.len);
+		goto out;
+	}
+	for (i = 0; i < nr; i++) {
+		if (hp->addr[i] < *next || hp->addr[i] >= hv->end ||
+		    offset_in_page(hp->addr[i])) {
+			ret = ckpt_err(ctx, -EINVAL,
+				       "offset %llu: page %#llx outside VMA %#llx-%#llx or out of order",
+				       ctx->rec_pos, hp->addr[i], hv->start, hv->end);
+			goto out;
+		}
+		*next = hp->addr[i] + PAGE_SIZE;
+	}
+	ret = ckpt_read_hdr_only(ctx, &h, CKPT_HDR_PAGE_DATA);
+	if (!ret && h.len != sizeof(h) + (u64)nr * PAGE_SIZE)
+		ret = ckpt_err(ctx, -EINVAL, "offset %llu: PAGE_DATA of %u bytes for %u pages",
+			       ctx->rec_pos, h.len, nr);
+	if (!ret && (ctx->uflags & RESTART_VALIDATE)) {
+		for (i = 0; i < nr && !ret; i++)
+			ret = ckpt_kread(ctx, ctx->scratch, PAGE_SIZE);
+		*left -= nr;
+		goto out;
+	}
+	if (!ret)
+		ret = ckpt_get_pages(ctx, current->mm, hp->addr, nr, b->pages, true);
+	if (ret)
+		goto out;
+	ret = ckpt_pages_io(ctx, b->pages, b->bv, nr, false);
+	ckpt_put_pages(b->pages, nr, true);
+	*left -= nr;
+out:
+	kvfree(hp);
+	return ret;
+}
+
+static unsigned long restore_prot(u32 flags)
+{
+	return (flags & CKPT_VMA_READ ? PROT_READ : 0) |
+	       (flags & CKPT_VMA_WRITE ? PROT_WRITE : 0) |
+	       (flags & CKPT_VMA_EXEC ? PROT_EXEC : 0);
+}
+
+static int restore_map(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv)
+{
+	unsigned long len = hv->end - hv->start, prot = restore_prot(hv->flags);
+	unsigned long flags = MAP_FIXED_NOREPLACE, addr;
+	const struct vdso_image *image = &vdso_image_64;
+	struct file *file = NULL;
+	int ret;
+
+	if (hv->flags & CKPT_VMA_GROWSDOWN)
+		flags |= MAP_GROWSDOWN;
+	switch (hv->kind) {
+	case CKPT_VMA_VVAR:
+		if (len != -image->sym_vvar_start)
+			return ckpt_err(ctx, -EINVAL,
+					"vma %#llx: vvar of %lu bytes, this kernel's is %ld",
+					hv->start, len, -image->sym_vvar_start);
+		ret = map_vdso_once(image, hv->start);
+		return ret ? ckpt_err(ctx, ret, "vma %#llx: cannot map the vdso", hv->start) : 0;
+	case CKPT_VMA_VDSO:
+		if (hv->start != (unsigned long)current->mm->context.vdso || len != image->size)
+			return ckpt_err(ctx, -EINVAL, "vma %#llx: vdso not where the vvar puts it",
+					hv->start);
+		return 0;
+	case CKPT_VMA_ANON:
+		flags |= MAP_PRIVATE | MAP_ANONYMOUS;
+		break;
+	case CKPT_VMA_SHM_ANON:
+		flags |= MAP_SHARED | MAP_ANONYMOUS;
+		break;
+	case CKPT_VMA_FILE:
+	case CKPT_VMA_SHM_FILE:
+		flags |= hv->kind == CKPT_VMA_FILE ? MAP_PRIVATE : MAP_SHARED;
+		file = filp_open(hv->path, (hv->kind == CKPT_VMA_SHM_FILE &&
+					    (hv->flags & CKPT_VMA_WRITE) ? O_RDWR : O_RDONLY) |
+				 O_LARGEFILE, 0);
+		if (IS_ERR(file))
+			return ckpt_err(ctx, PTR_ERR(file), "vma %#llx: cannot open %s", hv->start,
+					hv->path);
+		break;
+	}
+	addr = vm_mmap(file, hv->start, len, prot, flags, hv->pgoff << PAGE_SHIFT);
+	if (file)
+		fput(file);
+	if (IS_ERR_VALUE(addr))
+		return ckpt_err(ctx, (long)addr, "vma %#llx-%#llx: cannot map it", hv->start,
+				hv->end);
+	return 0;
+}
+
+static int restore_vma(struct ckpt_ctx *ctx, u64 *prev_end, struct ckpt_batch *b)
+{
+	struct ckpt_hdr_vma *hv;
+	u64 next, left;
+	bool file;
+	int ret;
+
+	hv = ckpt_read_obj(ctx, CKPT_HDR_VMA);
+	if (IS_ERR(hv))
+		return PTR_ERR(hv);
+	file = hv->kind == CKPT_VMA_FILE || hv->kind == CKPT_VMA_SHM_FILE;
+	if (hv->start < *prev_end || hv->start >= hv->end || hv->end > TASK_SIZE ||
+	    offset_in_page(hv->start) || offset_in_page(hv->end)) {
+		ret = ckpt_err(ctx, -EINVAL, "offset %llu: vma %#llx-%#llx is not a valid range",
+			       ctx->rec_pos, hv->start, hv->end);
+	} else if (hv->kind < CKPT_VMA_ANON || hv->kind > CKPT_VMA_VDSO ||
+		   hv->flags & ~CKPT_VMA_FLAGS_ALL || hv->_reserved ||
+		   hv->pgoff > (ULONG_MAX >> PAGE_SHIFT) ||
+		   hv->nr_pages > (hv->end - hv->start) >> PAGE_SHIFT ||
+		   (hv->nr_pages && hv->kind > CKPT_VMA_FILE) || file != !!hv->path_len) {
+		ret = ckpt_err(ctx, -EINVAL,
+			       "offset %llu: vma %#llx: bad kind %u, flags %#x or page count",
+			       ctx->rec_pos, hv->start, hv->kind, hv->flags);
+	} else {
+		ret = file ? ckpt_check_string(ctx, "vma path", hv->path, hv->path_len,
+					       hv->h.len - sizeof(*hv)) : 0;
+	}
+	if (!ret && !(ctx->uflags & RESTART_VALIDATE))
+		ret = restore_map(ctx, hv);
+	next = hv->start;
+	left = hv->nr_pages;
+	while (!ret && left)
+		ret = restore_pages(ctx, hv, &next, &left, b);
+	*prev_end = hv->end;
+	kvfree(hv);
+	return ret;
+}
+
+/**
+ * restore_mm - replace the address space of current with the image's
+ * @ctx: restart context
+ *
+ * With RESTART_VALIDATE the records are only read and checked.
+ *
+ * Return: 0 or a negative errno. Once the old mappings are gone,
+ * CKPT_CTX_COMMITTED is set and a failure must kill current.
+ */
+int restore_mm(struct ckpt_ctx *ctx)
+{
+	struct mm_struct *mm = current->mm;
+	struct ckpt_batch b = { };
+	struct ckpt_hdr_mm *hm;
+	struct file *exe;
+	u64 prev_end = 0;
+	u32 i;
+	int ret;
+
+	hm = ckpt_read_obj(ctx, CKPT_HDR_MM);
+	if (IS_ERR(hm))
+		return PTR_ERR(hm);
+	ret = restore_check_mm(ctx, hm);
+	if (!ret && (ctx->uflags & RESTART_VALIDATE)) {
+		ret = ckpt_batch_alloc(&b);
+		for (i = 0; i < hm->nr_vmas && !ret; i++)
+			ret = restore_vma(ctx, &prev_end, &b);
+		goto out;
+	}
+	if (!ret && atomic_read(&mm->mm_users) > 1)
+		ret = ckpt_err(ctx, -EBUSY, "the restarting process shares its memory");
+	if (!ret)
+		ret = ckpt_batch_alloc(&b);
+	if (ret)
+		goto out;
+	exe = restore_open_exe(ctx, hm->exe);
+	if (IS_ERR(exe)) {
+		ret = PTR_ERR(exe);
+		goto out;
+	}
+
+	/* the point of no return */
+	ctx->kflags |= CKPT_CTX_COMMITTED;
+	ret = vm_munmap(0, TASK_SIZE);
+	if (!ret)
+		ret = replace_mm_exe_file(mm, exe);
+	fput(exe);
+	if (ret) {
+		ckpt_err(ctx, ret, "mm: cannot clear the address space");
+		goto out;
+	}
+	for (i = 0; i < hm->nr_vmas && !ret; i++)
+		ret = restore_vma(ctx, &prev_end, &b);
+	if (!ret)
+		restore_mm_fields(mm, hm);
+out:
+	ckpt_batch_free(&b);
+	kvfree(hm);
+	return ret;
+}
