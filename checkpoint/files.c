@@ -173,7 +173,8 @@ static int checkpoint_fd(struct ckpt_ctx *ctx, struct file *file, unsigned int f
 		if (why)
 			return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u: %s not supported",
 					ctx->pid, fd, why);
-		ret = ckpt_file_path(ctx, file, ctx->scratch, PAGE_SIZE, &path);
+		snprintf(kind, sizeof(kind), "fd %u", fd);
+		ret = ckpt_file_path(ctx, file, kind, ctx->scratch, PAGE_SIZE, &path);
 		if (ret)
 			return ret;
 		len = strlen(path) + 1;

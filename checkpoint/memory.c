@@ -272,16 +272,21 @@ static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 
 /* A record with a path at its end: @size bytes of fixed part */
 static void *ckpt_path_record(struct ckpt_ctx *ctx, u32 type, size_t size, struct file *file,
-			      u32 *path_len)
+			      unsigned long addr, u32 *path_len)
 {
 	const char *path;
+	char what[32];
 	void *rec;
 	int ret;
 
 	*path_len = 0;
 	if (!file)
 		return ckpt_hdr_alloc(type, size);
-	ret = ckpt_file_path(ctx, file, ctx->scratch, PAGE_SIZE, &path);
+	if (addr)
+		snprintf(what, sizeof(what), "mapping %#lx", addr);
+	else
+		strscpy(what, "executable");
+	ret = ckpt_file_path(ctx, file, what, ctx->scratch, PAGE_SIZE, &path);
 	if (ret)
 		return ERR_PTR(ret);
 	*path_len = strlen(path) + 1;
@@ -297,7 +302,7 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *cv)
 	u32 path_len;
 	int ret;
 
-	hv = ckpt_path_record(ctx, CKPT_HDR_VMA, sizeof(*hv), cv->file, &path_len);
+	hv = ckpt_path_record(ctx, CKPT_HDR_VMA, sizeof(*hv), cv->file, cv->start, &path_len);
 	if (IS_ERR_OR_NULL(hv))
 		return hv ? PTR_ERR(hv) : -ENOMEM;
 	hv->start = cv->start;
@@ -319,7 +324,7 @@ static int checkpoint_mm_record(struct ckpt_ctx *ctx, struct mm_struct *mm, u32 
 	u32 path_len, i;
 	int ret;
 
-	hm = ckpt_path_record(ctx, CKPT_HDR_MM, sizeof(*hm), exe, &path_len);
+	hm = ckpt_path_record(ctx, CKPT_HDR_MM, sizeof(*hm), exe, 0, &path_len);
 	if (exe)
 		fput(exe);
 	if (IS_ERR_OR_NULL(hm))

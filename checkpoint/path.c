@@ -17,6 +17,7 @@
  * ckpt_file_path - the path of an open file, for a record
  * @ctx: checkpoint context, for the message
  * @file: the file
+ * @what: what holds it, for the message ("fd 3", "mapping 0x400000")
  * @buf: where to build the path
  * @size: bytes at @buf, at most PATH_MAX used
  * @path: set to the path, inside @buf
@@ -27,8 +28,8 @@
  *
  * Return: 0, or -EOPNOTSUPP for a file that can't be opened again by path.
  */
-int ckpt_file_path(struct ckpt_ctx *ctx, struct file *file, char *buf, size_t size,
-		   const char **path)
+int ckpt_file_path(struct ckpt_ctx *ctx, struct file *file, const char *what, char *buf,
+		   size_t size, const char **path)
 {
 	struct inode *a, *b;
 	struct path found;
@@ -36,22 +37,23 @@ int ckpt_file_path(struct ckpt_ctx *ctx, struct file *file, char *buf, size_t si
 	char *p;
 
 	if (d_unlinked(file->f_path.dentry))
-		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d: %pD: deleted files not supported",
-				ctx->pid, file);
+		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d %s: %pD: deleted files not supported",
+				ctx->pid, what, file);
 	p = d_path(&file->f_path, buf, min_t(size_t, size, PATH_MAX));
 	if (IS_ERR(p))
-		return ckpt_err(ctx, PTR_ERR(p), "pid %d: %pD: no path to it", ctx->pid, file);
+		return ckpt_err(ctx, PTR_ERR(p), "pid %d %s: %pD: no path to it", ctx->pid, what,
+				file);
 	if (*p != '/' || kern_path(p, 0, &found))
-		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d: %s: no path leads to it",
-				ctx->pid, p);
+		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d %s: %s: no path leads to it",
+				ctx->pid, what, p);
 	/* the same inode, or for a device the same device */
 	a = d_inode(found.dentry);
 	b = file_inode(file);
 	same = a == b || (S_ISCHR(a->i_mode) && S_ISCHR(b->i_mode) && a->i_rdev == b->i_rdev);
 	path_put(&found);
 	if (!same)
-		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d: %s: its path leads elsewhere",
-				ctx->pid, p);
+		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d %s: %s: its path leads elsewhere",
+				ctx->pid, what, p);
 	*path = p;
 	return 0;
 }

@@ -79,6 +79,19 @@ static void ckpt_fill_pending(struct ckpt_hdr_siginfo *hi, unsigned int *n, unsi
 	}
 }
 
+/* Pending signals of @t, for the thread and the process */
+static unsigned int ckpt_count_signals(struct task_struct *t)
+{
+	unsigned long flags;
+	unsigned int nr;
+
+	if (!lock_task_sighand(t, &flags))
+		return 0;
+	nr = ckpt_count_pending(&t->pending) + ckpt_count_pending(&t->signal->shared_pending);
+	unlock_task_sighand(t, &flags);
+	return nr;
+}
+
 /* Masks, pending signals and the timer of @t; false if it is gone */
 static bool ckpt_fill_signal(struct task_struct *t, struct ckpt_hdr_signal *hs,
 			     struct ckpt_hdr_siginfo *hi, unsigned int *n, unsigned int max)
@@ -112,7 +125,6 @@ int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t)
 	struct ckpt_hdr_siginfo *hi = NULL;
 	struct ckpt_hdr_signal *hs;
 	unsigned int nr = 0, n = 0, i;
-	unsigned long flags;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(siginfo_t) != CKPT_SIGINFO_SIZE);
@@ -122,11 +134,7 @@ int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t)
 	hs = ckpt_hdr_alloc(CKPT_HDR_SIGNAL, sizeof(*hs));
 	if (!hs)
 		return -ENOMEM;
-	if (lock_task_sighand(t, &flags)) {
-		nr = ckpt_count_pending(&t->pending) +
-		     ckpt_count_pending(&t->signal->shared_pending);
-		unlock_task_sighand(t, &flags);
-	}
+	nr = ckpt_count_signals(t);
 	if (nr) {
 		hi = kvcalloc(nr, sizeof(*hi), GFP_KERNEL);
 		if (!hi) {

@@ -128,8 +128,8 @@ void ckpt_signals_free(void *signals);
 int restore_task_apply(struct ckpt_ctx *ctx);
 
 /* helpers for records that end with a path */
-int ckpt_file_path(struct ckpt_ctx *ctx, struct file *file, char *buf, size_t size,
-		   const char **path);
+int ckpt_file_path(struct ckpt_ctx *ctx, struct file *file, const char *what, char *buf,
+		   size_t size, const char **path);
 int ckpt_check_string(struct ckpt_ctx *ctx, const char *what, const char *s, u32 len,
 		      u32 room);
 

@@ -125,15 +125,25 @@ void image_fix_tail(struct image *img)
 
 pid_t spawn_sleeper(const char *comm)
 {
-	pid_t pid = fork();
+	int p[2];
+	pid_t pid;
+	char c;
 
+	if (pipe(p))
+		return -1;
+	pid = fork();
 	if (pid == 0) {
-		close_range(3, ~0U, 0);	/* the test's memfds and pipes are not its */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		prctl(PR_SET_NAME, comm);
+		/* the test's memfds and pipes are not its; this closes p[1] too */
+		close_range(3, ~0U, 0);
 		for (;;)
 			pause();
 	}
+	close(p[1]);
+	if (pid > 0 && read(p[0], &c, 1) != 0)
+		pid = -1;	/* EOF: the child has closed its fds */
+	close(p[0]);
 	return pid;
 }
 

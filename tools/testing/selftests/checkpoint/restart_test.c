@@ -272,8 +272,7 @@ TEST(registers)
 	pid_t child;
 
 	if (!cycle_fork(&c)) {
-		static _Alignas(32) uint8_t in[16][32];
-		static _Alignas(32) uint8_t out[16][32];
+		static uint8_t in[16][32], out[16][32];
 		uint64_t gpr_in[6], gpr_out[6];
 		int avx = __builtin_cpu_supports("avx");
 		int i, j;
@@ -286,9 +285,9 @@ TEST(registers)
 			gpr_in[i] = pattern(i, 100);
 		ready_child(&c);
 		/* the parent sends SIGUSR1 to the restored child */
-#define LOAD(n) "movdqa " #n "*32(%[in]), %%xmm" #n "\n\t"
+#define LOAD(n) "movdqu " #n "*32(%[in]), %%xmm" #n "\n\t"
 #define STORE(n) "movdqu %%xmm" #n ", " #n "*32(%[out])\n\t"
-#define VLOAD(n) "vmovdqa " #n "*32(%[in]), %%ymm" #n "\n\t"
+#define VLOAD(n) "vmovdqu " #n "*32(%[in]), %%ymm" #n "\n\t"
 #define VSTORE(n) "vmovdqu %%ymm" #n ", " #n "*32(%[out])\n\t"
 		if (avx)
 			asm volatile(VLOAD(0) VLOAD(1) VLOAD(2) VLOAD(3) VLOAD(4) VLOAD(5)
