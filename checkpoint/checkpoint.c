@@ -78,18 +78,18 @@ int do_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
 	}
 	if (!ret)
 		ret = checkpoint_tasks(ctx, ctx->root_task);
+
+	if (ret && !(ctx->kflags & CKPT_CTX_IO_FAILED)) {
+		/* every failure is logged once; say it in the image too */
+		ckpt_err(ctx, ret, "checkpoint failed");
+		ckpt_write_error(ctx);
+	}
+	if (!(ctx->kflags & CKPT_CTX_IO_FAILED)) {
+		err = ckpt_write_tail(ctx);
+		ret = ret ?: err;
+	}
+	/* killed only once the whole image, tail included, is written */
 	if (ctx->root_task)
 		checkpoint_thaw(ctx, ctx->root_task, !ret && (ctx->uflags & CHECKPOINT_KILL));
-
-	if (ctx->kflags & CKPT_CTX_IO_FAILED)
-		return ret;
-	if (ret) {
-		/* ret is already logged: say it in the image too */
-		ckpt_err(ctx, ret, "checkpoint failed");
-		err = ckpt_write_error(ctx);
-		if (err)
-			return ret;
-	}
-	err = ckpt_write_tail(ctx);
-	return ret ? ret : err;
+	return ret;
 }

@@ -18,6 +18,7 @@
 #include <linux/checkpoint.h>
 #include <linux/delay.h>
 #include <linux/freezer.h>
+#include <linux/jiffies.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 
@@ -34,8 +35,8 @@
  */
 int checkpoint_freeze(struct ckpt_ctx *ctx, struct task_struct *t)
 {
-	unsigned long flags;
-	int ms;
+	unsigned long flags, wake, deadline;
+	bool in_place = false;
 
 	if (t == current)
 		return 0;
@@ -47,7 +48,9 @@ int checkpoint_freeze(struct ckpt_ctx *ctx, struct task_struct *t)
 		signal_wake_up(t, 0);
 		unlock_task_sighand(t, &flags);
 	}
-	for (ms = 0; ms < CKPT_FREEZE_TIMEOUT_MS; ms++) {
+	wake = jiffies + msecs_to_jiffies(CKPT_FREEZE_WAKE_MS);
+	deadline = jiffies + msecs_to_jiffies(CKPT_FREEZE_TIMEOUT_MS);
+	while (time_before(jiffies, deadline)) {
 		if (frozen(t) && wait_task_inactive(t, TASK_FROZEN))
 			return 0;
 		if (t->exit_state || (t->flags & PF_EXITING))
@@ -56,8 +59,10 @@ int checkpoint_freeze(struct ckpt_ctx *ctx, struct task_struct *t)
 		if (fatal_signal_pending(current))
 			return ckpt_err(ctx, -EINTR, "pid %d: interrupted while freezing it",
 					ctx->pid);
-		if (ms == CKPT_FREEZE_WAKE_MS)
+		if (!in_place && time_after(jiffies, wake)) {
 			freeze_task(t);
+			in_place = true;
+		}
 		usleep_range(1000, 2000);
 	}
 	return ckpt_err(ctx, -EBUSY, "pid %d: could not be frozen in %d ms", ctx->pid,

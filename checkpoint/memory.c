@@ -18,8 +18,10 @@
 #include <linux/checkpoint.h>
 #include <linux/crc32c.h>
 #include <linux/err.h>
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/highmem.h>
 #include <linux/hugetlb.h>
 #include <linux/mm.h>
@@ -27,6 +29,7 @@
 #include <linux/namei.h>
 #include <linux/pagewalk.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/vmalloc.h>
@@ -623,6 +626,27 @@ static int restore_vma(struct ckpt_ctx *ctx, u64 *prev_end, struct ckpt_batch *b
 	return ret;
 }
 
+/* Restart changes current's mm, fd table, fs_struct and handlers: all its own */
+static int restore_check_alone(struct ckpt_ctx *ctx)
+{
+	const char *what = NULL;
+
+	if (!thread_group_empty(current))
+		what = "threads";
+	else if (atomic_read(&current->mm->mm_users) > 1)
+		what = "memory";
+	else if (atomic_read(&current->files->count) > 1)
+		what = "fd table";
+	else if (current->fs->users > 1)
+		what = "fs_struct";
+	/* current's own sighand can't change under it */
+	else if (refcount_read(&rcu_dereference_protected(current->sighand, true)->count) > 1)
+		what = "signal handlers";
+	if (what)
+		return ckpt_err(ctx, -EBUSY, "the restarting process shares its %s", what);
+	return 0;
+}
+
 /**
  * restore_mm - replace the address space of current with the image's
  * @ctx: restart context
@@ -652,8 +676,8 @@ int restore_mm(struct ckpt_ctx *ctx)
 			ret = restore_vma(ctx, &prev_end, &b);
 		goto out;
 	}
-	if (!ret && atomic_read(&mm->mm_users) > 1)
-		ret = ckpt_err(ctx, -EBUSY, "the restarting process shares its memory");
+	if (!ret)
+		ret = restore_check_alone(ctx);
 	if (!ret)
 		ret = ckpt_batch_alloc(&b);
 	if (ret)

@@ -41,6 +41,8 @@ int do_restart(struct ckpt_ctx *ctx)
 			restore_cpu_apply(ctx);
 		}
 	}
+	if (ret)
+		ckpt_err(ctx, ret, "restart failed");	/* if nothing said why yet */
 	if (ret && (ctx->kflags & CKPT_CTX_COMMITTED))
 		force_fatal_sig(SIGKILL);
 	return ret;

@@ -12,6 +12,7 @@
 #include <linux/checkpoint.h>
 #include <linux/err.h>
 #include <linux/hrtimer.h>
+#include <linux/posix-timers.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
@@ -79,6 +80,21 @@ static void ckpt_fill_pending(struct ckpt_hdr_siginfo *hi, unsigned int *n, unsi
 	}
 }
 
+/* Timers not saved yet must not be silently dropped */
+static int checkpoint_timers_unsupported(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+#ifdef CONFIG_POSIX_TIMERS
+	struct signal_struct *sig = t->signal;
+
+	if (READ_ONCE(sig->it[CPUCLOCK_PROF].expires) || READ_ONCE(sig->it[CPUCLOCK_VIRT].expires))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d: ITIMER_VIRTUAL and ITIMER_PROF not supported", ctx->pid);
+	if (!hlist_empty(&sig->posix_timers))
+		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d: POSIX timers not supported", ctx->pid);
+#endif
+	return 0;
+}
+
 /* Pending signals of @t, for the thread and the process */
 static unsigned int ckpt_count_signals(struct task_struct *t)
 {
@@ -128,7 +144,9 @@ int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t)
 	int ret;
 
 	BUILD_BUG_ON(sizeof(siginfo_t) != CKPT_SIGINFO_SIZE);
-	ret = checkpoint_sighand(ctx, t);
+	ret = checkpoint_timers_unsupported(ctx, t);
+	if (!ret)
+		ret = checkpoint_sighand(ctx, t);
 	if (ret)
 		return ret;
 	hs = ckpt_hdr_alloc(CKPT_HDR_SIGNAL, sizeof(*hs));

@@ -339,14 +339,15 @@ static int restore_rlimits(struct ckpt_ctx *ctx, struct ckpt_hdr_task *ht)
 	return ret;
 }
 
-static void restore_creds(struct ckpt_hdr_task *ht)
+static int restore_creds(struct ckpt_ctx *ctx, struct ckpt_hdr_task *ht)
 {
 	struct user_namespace *ns = current_user_ns();
 	const struct cred *old = current_cred();
 	struct cred *new = prepare_creds();
+	int ret;
 
 	if (!new)
-		return;
+		return ckpt_err(ctx, -ENOMEM, "task: no memory for credentials");
 	new->uid = make_kuid(ns, ht->uid);
 	new->euid = make_kuid(ns, ht->euid);
 	new->suid = make_kuid(ns, ht->suid);
@@ -356,11 +357,12 @@ static void restore_creds(struct ckpt_hdr_task *ht)
 	new->sgid = make_kgid(ns, ht->sgid);
 	new->fsgid = make_kgid(ns, ht->fsgid);
 	/* capabilities follow the uids as with setresuid(2) */
-	if (security_task_fix_setuid(new, old, LSM_SETID_RES)) {
+	ret = security_task_fix_setuid(new, old, LSM_SETID_RES);
+	if (ret) {
 		abort_creds(new);
-		return;
+		return ckpt_err(ctx, ret, "task: cannot take uid %u", ht->uid);
 	}
-	commit_creds(new);
+	return commit_creds(new);
 }
 
 /**
@@ -404,8 +406,7 @@ int restore_task_apply(struct ckpt_ctx *ctx)
 					ht->restart_left_ns;
 		set_restart_fn(rb, ckpt_nanosleep_restart);
 	}
-	restore_creds(ht);
-	return 0;
+	return restore_creds(ctx, ht);
 }
 
 /**
@@ -439,8 +440,8 @@ int checkpoint_tasks(struct ckpt_ctx *ctx, struct task_struct *root)
  *
  * With RESTART_VALIDATE every record is read and checked and nothing is
  * changed. Otherwise current becomes the task of the image; the task
- * state, the signals and the CPU state are applied by restart_apply()
- * after the tail has been checked.
+ * state, the signals and the CPU state are applied by do_restart() once
+ * the tail has been checked.
  *
  * Return: 0 or a negative errno.
  */

@@ -12,8 +12,8 @@ CKPT_BUILD=${CKPT_BUILD:-/var/tmp/ckpt-build}
 KTARBALL=${KTARBALL:-/usr/src/linux-source-6.12.tar.xz}
 PRISTINE=$CKPT_BUILD/vanilla/linux-source-6.12	# the vanilla tree, never modified
 SRC=$CKPT_BUILD/src			# vanilla + our files + our patches
-OBJ=$CKPT_BUILD/obj			# kernel build output (O=)
-OUT=$CKPT_BUILD/out			# tools, selftests, initramfs, logs
+OBJ=${CKPT_OBJ:-$CKPT_BUILD/obj}	# kernel build output (O=)
+OUT=${CKPT_OUT:-$CKPT_BUILD/out}	# tools, selftests, initramfs, logs
 JOBS=${JOBS:-$(nproc)}
 
 # Directories that are ours alone in the kernel tree: overlaid with --delete

@@ -7,7 +7,8 @@
 hdrs="-isystem $OBJ/usr/include"
 mkdir -p "$OUT/bin" "$OUT/selftests"
 log "building tools/checkpoint"
-make -s -C "$SRC/tools/checkpoint" OUTPUT="$OUT/bin" KHDR_INCLUDES="$hdrs"
+# -B: the uapi headers they use are not in their dependencies
+make -s -B -C "$SRC/tools/checkpoint" OUTPUT="$OUT/bin" KHDR_INCLUDES="$hdrs"
 log "building the checkpoint selftests"
-make -s -C "$SRC/tools/testing/selftests/checkpoint" OUTPUT="$OUT/selftests" \
+make -s -B -C "$SRC/tools/testing/selftests/checkpoint" OUTPUT="$OUT/selftests" \
 	KHDR_INCLUDES="$hdrs"

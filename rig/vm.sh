@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 mode=$1 initrd=$2 logdir=${3:-$OUT}
-qemu=(qemu-system-x86_64 -accel tcg -cpu max -m 3072 -smp 2 -no-reboot
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -m "${VM_MEM:-3072}" -smp 2 -no-reboot
       -kernel "$OBJ/arch/x86/boot/bzImage" -initrd "$initrd" -display none -monitor none)
 append="console=ttyS0 panic=-1 ckpt.mode=$mode"
 case $mode in

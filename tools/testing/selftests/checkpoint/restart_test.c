@@ -547,7 +547,8 @@ TEST(target_keeps_running)
 {
 	uint64_t *counter = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	uint64_t *stop = counter + 1;
+	uint64_t *stop = counter + 1, *eintr = counter + 2;
+	siginfo_t si = { };
 	struct cycle c;
 	uint64_t before;
 	int status;
@@ -559,7 +560,8 @@ TEST(target_keeps_running)
 		ready_child(&c);
 		for (;;) {
 			__atomic_fetch_add(counter, 1, __ATOMIC_SEQ_CST);
-			nanosleep(&ms, NULL);
+			if (nanosleep(&ms, NULL))
+				__atomic_store_n(eintr, 1, __ATOMIC_SEQ_CST);
 			if (__atomic_load_n(stop, __ATOMIC_SEQ_CST))
 				_exit(0);
 		}
@@ -569,6 +571,10 @@ TEST(target_keeps_running)
 	before = __atomic_load_n(counter, __ATOMIC_SEQ_CST);
 	usleep(300 * 1000);
 	EXPECT_LT(before, __atomic_load_n(counter, __ATOMIC_SEQ_CST));
+	/* invisible: its sleep was not cut short, its parent saw no stop */
+	EXPECT_EQ(0, __atomic_load_n(eintr, __ATOMIC_SEQ_CST));
+	EXPECT_EQ(0, waitid(P_PID, c.pid, &si, WSTOPPED | WCONTINUED | WNOHANG));
+	EXPECT_EQ(0, si.si_pid);
 	__atomic_store_n(stop, 1, __ATOMIC_SEQ_CST);
 	ASSERT_EQ(c.pid, waitpid(c.pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);

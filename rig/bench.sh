@@ -1,0 +1,26 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: build a non-debug kernel (its own build tree), boot it and
+# time checkpoint/restart beside plain write()/read() of the same bytes.
+# Absolute times under TCG mean little; the ratios are the result.
+CKPT_OBJ=${CKPT_BUILD:-/var/tmp/ckpt-build}/obj-bench
+CKPT_OUT=${CKPT_BUILD:-/var/tmp/ckpt-build}/out-bench
+export CKPT_OBJ CKPT_OUT
+. "$(dirname "$0")/lib.sh"
+
+exec 9>"$CKPT_BUILD/lock"
+flock 9
+"$REPO/rig/deps.sh"
+"$REPO/rig/tree.sh"
+"$REPO/rig/kernel.sh" "$REPO/rig/config/base.config" \
+	"$REPO/tools/testing/selftests/checkpoint/config"
+"$REPO/rig/userspace.sh"
+res=$OUT/bench
+mkdir -p "$res"
+"$REPO/rig/initramfs.sh" "$res/initrd.gz"
+VM_MEM=${VM_MEM:-6144} VM_TIMEOUT=${VM_TIMEOUT:-1800} \
+	"$REPO/rig/vm.sh" bench "$res/initrd.gz" "$res" || log "qemu exited with $?"
+sed -n '/^### BENCH tmpfs/,/^### BENCH done/p' "$res/tests.log" | grep -v '^###' |
+	tee "$res/results.txt"
+grep -q . "$res/results.txt" || die "no results: see $res/console.log"
+log "results in $res/results.txt"
