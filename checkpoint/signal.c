@@ -108,15 +108,24 @@ static unsigned int ckpt_count_signals(struct task_struct *t)
 	return nr;
 }
 
-/* Masks, pending signals and the timer of @t; false if it is gone */
-static bool ckpt_fill_signal(struct task_struct *t, struct ckpt_hdr_signal *hs,
-			     struct ckpt_hdr_siginfo *hi, unsigned int *n, unsigned int max)
+/*
+ * Masks, pending signals and the timer of @t: -ESRCH if it is gone, -EAGAIN
+ * if it has more than @max pending signals
+ */
+static int ckpt_fill_signal(struct task_struct *t, struct ckpt_hdr_signal *hs,
+			    struct ckpt_hdr_siginfo *hi, unsigned int *n, unsigned int max)
 {
 	unsigned long flags;
 	ktime_t left;
 
 	if (!lock_task_sighand(t, &flags))
-		return false;
+		return -ESRCH;
+	if (ckpt_count_pending(&t->pending) + ckpt_count_pending(&t->signal->shared_pending) >
+	    max) {
+		/* more signals came since they were counted */
+		unlock_task_sighand(t, &flags);
+		return -EAGAIN;
+	}
 	hs->blocked = t->blocked.sig[0];
 	ckpt_fill_pending(hi, n, max, &t->pending, false);
 	ckpt_fill_pending(hi, n, max, &t->signal->shared_pending, true);
@@ -126,7 +135,7 @@ static bool ckpt_fill_signal(struct task_struct *t, struct ckpt_hdr_signal *hs,
 	}
 	hs->real_interval_ns = ktime_to_ns(t->signal->it_real_incr);
 	unlock_task_sighand(t, &flags);
-	return true;
+	return 0;
 }
 
 /**
@@ -151,17 +160,22 @@ int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t)
 		return ret;
 	hs = ckpt_hdr_alloc(CKPT_HDR_SIGNAL, sizeof(*hs));
 	if (!hs)
-		return -ENOMEM;
-	nr = ckpt_count_signals(t);
-	if (nr) {
+		return ckpt_err(ctx, -ENOMEM, "pid %d: no memory for its signal state", ctx->pid);
+	do {
+		kvfree(hi);
+		/* room for a few more signals arriving meanwhile */
+		nr = ckpt_count_signals(t) + 16;
 		hi = kvcalloc(nr, sizeof(*hi), GFP_KERNEL);
 		if (!hi) {
-			kfree(hs);
-			return -ENOMEM;
+			ret = ckpt_err(ctx, -ENOMEM, "pid %d: no memory for %u pending signals",
+				       ctx->pid, nr);
+			goto out;
 		}
-	}
-	if (!ckpt_fill_signal(t, hs, hi, &n, nr)) {
-		ret = ckpt_err(ctx, -ESRCH, "pid %d: exited", ctx->pid);
+		n = 0;
+		ret = ckpt_fill_signal(t, hs, hi, &n, nr);
+	} while (ret == -EAGAIN);
+	if (ret) {
+		ret = ckpt_err(ctx, ret, "pid %d: exited", ctx->pid);
 		goto out;
 	}
 

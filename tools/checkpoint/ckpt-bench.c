@@ -11,7 +11,9 @@
  * then checkpoint(child) to DIR/image (CHECKPOINT_KILL), then restart of
  * the image (clone3 with the child's pid, restart(2)) until the restored
  * child is back in its wait. Prints one line per size with the times and
- * the ratios checkpoint/write and restart/read.
+ * the ratios checkpoint/write and restart/read. Restart has to allocate
+ * the memory it fills, so it is also compared with a read() into memory
+ * that was never touched ("read new").
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -129,7 +131,7 @@ static double read_file(const char *path, char *buf, size_t len)
 int main(int argc, char **argv)
 {
 	char plain[256], image[256];
-	double tw, tr, tc, ts;
+	double tw, tr, tn, tc, ts;
 	struct stat st;
 	int i, fd, status;
 	size_t len;
@@ -142,8 +144,9 @@ int main(int argc, char **argv)
 	}
 	snprintf(plain, sizeof(plain), "%s/plain", argv[1]);
 	snprintf(image, sizeof(image), "%s/image", argv[1]);
-	printf("%8s %10s %10s %10s %10s %12s %9s %9s\n", "MiB", "write s", "ckpt s",
-	       "read s", "restart s", "image MiB", "ckpt/wr", "rst/rd");
+	printf("%6s %9s %9s %9s %10s %10s %10s %8s %8s %8s\n", "MiB", "write s", "ckpt s",
+	       "read s", "read new s", "restart s", "image MiB", "ckpt/wr", "rst/rd",
+	       "rst/new");
 	for (i = 2; i < argc; i++) {
 		len = strtoul(argv[i], NULL, 0) * MiB;
 		pid = dirty_child(len);
@@ -158,6 +161,11 @@ int main(int argc, char **argv)
 		memset(buf, 0x5a, len);
 		tw = write_file(plain, buf, len);
 		tr = read_file(plain, buf, len);
+		munmap(buf, len);
+		buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (buf == MAP_FAILED)
+			die("mmap");
+		tn = read_file(plain, buf, len);
 		munmap(buf, len);
 		unlink(plain);
 
@@ -194,8 +202,9 @@ int main(int argc, char **argv)
 		kill(child, SIGKILL);
 		waitpid(child, &status, 0);
 		unlink(image);
-		printf("%8lu %10.3f %10.3f %10.3f %10.3f %12.1f %9.2f %9.2f\n", len / MiB, tw, tc,
-		       tr, ts, st.st_size / (double)MiB, tc / tw, ts / tr);
+		printf("%6lu %9.3f %9.3f %9.3f %10.3f %10.3f %10.1f %8.2f %8.2f %8.2f\n",
+		       len / MiB, tw, tc, tr, tn, ts, st.st_size / (double)MiB, tc / tw, ts / tr,
+		       ts / tn);
 		fflush(stdout);
 	}
 	return 0;

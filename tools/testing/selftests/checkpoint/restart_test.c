@@ -22,6 +22,7 @@
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/rseq.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -94,6 +95,15 @@ static const char *maps_prot(const void *addr)
 	if (f)
 		fclose(f);
 	return prot;
+}
+
+/* Is glibc's rseq area registered with the kernel? Unregistering it tells. */
+static int rseq_registered(void)
+{
+	void *rs = (char *)__builtin_thread_pointer() + __rseq_offset;
+
+	return !syscall(__NR_rseq, rs, 32, RSEQ_FLAG_UNREGISTER, RSEQ_SIG) ||
+	       !syscall(__NR_rseq, rs, __rseq_size, RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
 }
 
 static uint64_t data_words[512] = { 1 };	/* .data */
@@ -178,6 +188,9 @@ TEST(memory)
 		/* brk still works */
 		if (!malloc(8 * MiB))
 			_exit(13);
+		/* the rseq area glibc registered is registered again */
+		if (__rseq_size && !rseq_registered())
+			_exit(14);
 		_exit(0);
 	}
 	ASSERT_LT(0, c.pid);
