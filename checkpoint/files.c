@@ -359,12 +359,13 @@ static int restore_fd(struct ckpt_ctx *ctx, int prev_fd, unsigned long *restored
 			       ctx->rec_pos, hf->fd, hf->kind, hf->f_flags);
 		goto out;
 	}
-	if (hf->kind != CKPT_FD_DUP) {
+	if (hf->kind != CKPT_FD_DUP)
 		ret = ckpt_check_string(ctx, "fd path", hf->path, hf->path_len,
 					hf->h.len - sizeof(*hf));
-		if (ret)
-			goto out;
-	}
+	else if (hf->h.len != sizeof(*hf))
+		ret = ckpt_err(ctx, -EINVAL, "fd %d: duplicate in %u bytes", hf->fd, hf->h.len);
+	if (ret)
+		goto out;
 	if (hf->kind == CKPT_FD_DUP) {
 		if (hf->dup_of >= hf->fd || !test_bit(hf->dup_of, restored)) {
 			ret = ckpt_err(ctx, -EINVAL, "fd %d: duplicate of fd %d, not restored",

@@ -593,7 +593,7 @@ static int restore_vma(struct ckpt_ctx *ctx, u64 *prev_end, struct ckpt_batch *b
 	struct ckpt_hdr_vma *hv;
 	u64 next, left;
 	bool file;
-	int ret;
+	int ret = 0;
 
 	hv = ckpt_read_obj(ctx, CKPT_HDR_VMA);
 	if (IS_ERR(hv))
@@ -611,9 +611,12 @@ static int restore_vma(struct ckpt_ctx *ctx, u64 *prev_end, struct ckpt_batch *b
 		ret = ckpt_err(ctx, -EINVAL,
 			       "offset %llu: vma %#llx: bad kind %u, flags %#x or page count",
 			       ctx->rec_pos, hv->start, hv->kind, hv->flags);
-	} else {
-		ret = file ? ckpt_check_string(ctx, "vma path", hv->path, hv->path_len,
-					       hv->h.len - sizeof(*hv)) : 0;
+	} else if (file) {
+		ret = ckpt_check_string(ctx, "vma path", hv->path, hv->path_len,
+					hv->h.len - sizeof(*hv));
+	} else if (hv->h.len != sizeof(*hv)) {
+		ret = ckpt_err(ctx, -EINVAL, "offset %llu: vma without a file in %u bytes",
+			       ctx->rec_pos, hv->h.len);
 	}
 	if (!ret && !(ctx->uflags & RESTART_VALIDATE))
 		ret = restore_map(ctx, hv);
