@@ -33,6 +33,7 @@
 #include <linux/slab.h>
 #include <linux/uio.h>
 #include <linux/vmalloc.h>
+#include <linux/xarray.h>
 #include <asm/vdso.h>
 
 #define CKPT_MAX_VMAS	BIT(20)
@@ -71,6 +72,26 @@ static const struct mm_walk_ops ckpt_walk_ops = {
 	.pte_entry = ckpt_pte_entry,
 	.walk_lock = PGWALK_RDLOCK,
 };
+
+/*
+ * Shared anonymous memory: every page the shmem object holds in the VMA's
+ * range, in memory or swapped out, also those this task never touched (a
+ * child may have written them).
+ */
+static int ckpt_scan_shmem(struct vm_area_struct *vma, struct ckpt_vma *cv)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+	unsigned long i, npages = vma_pages(vma);
+	void *entry;
+
+	for (i = 0; i < npages; i++) {
+		entry = xa_load(&mapping->i_pages, vma->vm_pgoff + i);
+		if (entry)
+			cv->addr[cv->nr++] = vma->vm_start + i * PAGE_SIZE;
+		cond_resched();
+	}
+	return 0;
+}
 
 static const char *ckpt_vma_name(struct vm_area_struct *vma)
 {
@@ -123,6 +144,8 @@ static int ckpt_scan_vma(struct ckpt_ctx *ctx, struct vm_area_struct *vma, struc
 	cv->addr = kvmalloc_array(npages, sizeof(*cv->addr), GFP_KERNEL);
 	if (!cv->addr)
 		return -ENOMEM;
+	if (cv->kind == CKPT_VMA_SHM_ANON)
+		return ckpt_scan_shmem(vma, cv);
 	return walk_page_range(vma->vm_mm, vma->vm_start, vma->vm_end, &ckpt_walk_ops, cv);
 }
 

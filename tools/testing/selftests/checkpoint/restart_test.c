@@ -118,7 +118,7 @@ TEST(memory)
 	if (!cycle_fork(&c)) {
 		size_t pg = getpagesize();
 		uint64_t stack[1024];
-		char *anon, *heap, *shared, *guard, *ro, *priv, *shfile, *untouched;
+		char *anon, *heap, *shared, *shared2, *guard, *ro, *priv, *shfile, *untouched;
 		int fd;
 
 		fill(data_words, sizeof(data_words), 1);
@@ -132,6 +132,14 @@ TEST(memory)
 		shared = mmap(NULL, 64 * pg, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 			      -1, 0);
 		fill(shared, 64 * pg, 6);
+		/* shared memory only a child wrote: not in this process' page tables */
+		shared2 = mmap(NULL, 16 * pg, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			       -1, 0);
+		if (!fork()) {
+			fill(shared2, 16 * pg, 15);
+			_exit(0);
+		}
+		wait(NULL);
 		/* a guard page between two read-write pages */
 		guard = mmap(NULL, 3 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 			     -1, 0);
@@ -170,6 +178,8 @@ TEST(memory)
 			_exit(5);
 		if (!check(shared, 64 * pg, 6))
 			_exit(6);
+		if (!check(shared2, 16 * pg, 15))
+			_exit(15);
 		if (!check(guard, pg, 7) || !check(guard + 2 * pg, pg, 7 + 2 * pg / 8))
 			_exit(7);
 		if (!check(ro, 8 * pg, 8))
