@@ -141,6 +141,59 @@ static long ckpt_nanosleep_restart(struct restart_block *rb)
 	return ret;
 }
 
+/*
+ * A futex wait restored from an image: a FUTEX_WAIT_BITSET until an
+ * absolute time, whatever the original call was; it stays ours if
+ * interrupted again. rb->futex.flags holds the futex(2) op flags here.
+ */
+static long ckpt_futex_restart(struct restart_block *rb)
+{
+	u32 __user *uaddr = rb->futex.uaddr;
+	u32 val = rb->futex.val, bitset = rb->futex.bitset, op = rb->futex.flags;
+	ktime_t t = rb->futex.time;
+	long ret;
+
+	ret = do_futex(uaddr, FUTEX_WAIT_BITSET | op, val, &t, NULL, 0, bitset);
+	if (ret == -ERESTART_RESTARTBLOCK) {
+		rb->futex.uaddr = uaddr;
+		rb->futex.val = val;
+		rb->futex.bitset = bitset;
+		rb->futex.flags = op;
+		rb->futex.time = t;
+		set_restart_fn(rb, ckpt_futex_restart);
+	}
+	return ret;
+}
+
+static void checkpoint_futex_wait(struct task_struct *t, struct pt_regs *regs,
+				  struct ckpt_hdr_task *ht)
+{
+	struct restart_block *rb = &t->restart_block;
+	unsigned long args[6];
+	u32 op, cmd;
+
+	if (rb->fn == ckpt_futex_restart) {
+		op = rb->futex.flags;
+		ht->restart_uaddr = (unsigned long)rb->futex.uaddr;
+		ht->restart_val = rb->futex.val;
+		ht->restart_bitset = rb->futex.bitset;
+	} else {
+		syscall_get_arguments(t, regs, args);
+		op = args[1];
+		cmd = op & FUTEX_CMD_MASK;
+		if (cmd != FUTEX_WAIT && cmd != FUTEX_WAIT_BITSET)
+			return;
+		ht->restart_uaddr = args[0];
+		ht->restart_val = args[2];
+		ht->restart_bitset = cmd == FUTEX_WAIT ? FUTEX_BITSET_MATCH_ANY : args[5];
+	}
+	ht->restart_op = op & (FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+	ht->restart_kind = CKPT_RESTART_FUTEX;
+	ht->restart_clockid = op & FUTEX_CLOCK_REALTIME ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+	ht->restart_left_ns = max_t(s64, 0, rb->futex.time -
+				    ktime_to_ns(ckpt_clock_now(ht->restart_clockid)));
+}
+
 /* Is @t frozen in a sleep that resumes through restart_syscall(2)? */
 static void checkpoint_restart_block(struct task_struct *t, struct ckpt_hdr_task *ht)
 {
@@ -152,6 +205,12 @@ static void checkpoint_restart_block(struct task_struct *t, struct ckpt_hdr_task
 
 	if (t == current || READ_ONCE(t->saved_state) != TASK_RUNNING)
 		return;
+	if ((nr == __NR_futex && err == -ERESTART_RESTARTBLOCK) ||
+	    (nr == __NR_restart_syscall && rb->fn == ckpt_futex_restart &&
+	     (err == -ERESTART_RESTARTBLOCK || err == -ERESTARTNOHAND))) {
+		checkpoint_futex_wait(t, regs, ht);
+		return;
+	}
 	if (nr == __NR_nanosleep || nr == __NR_clock_nanosleep)
 		sleep = err == -ERESTART_RESTARTBLOCK;
 	else if (nr == __NR_restart_syscall)
@@ -285,9 +344,13 @@ static int restore_check_task(struct ckpt_ctx *ctx, struct ckpt_hdr_task *ht, u3
 	for (r = 0; r < CKPT_RLIM_NLIMITS; r++)
 		if (ht->rlim[r].cur > ht->rlim[r].max)
 			return ckpt_err(ctx, -EINVAL, "task %u: rlimit %u above its maximum", i, r);
-	if (ht->restart_kind > CKPT_RESTART_NANOSLEEP ||
+	if (ht->restart_kind > CKPT_RESTART_FUTEX || ht->_reserved2 ||
 	    (ht->restart_kind && (!ckpt_sleep_clock_ok(ht->restart_clockid) ||
-				  ht->restart_left_ns < 0)))
+				  ht->restart_left_ns < 0)) ||
+	    (ht->restart_kind == CKPT_RESTART_FUTEX &&
+	     (ht->restart_uaddr >= TASK_SIZE_MAX || !IS_ALIGNED(ht->restart_uaddr, 4) ||
+	      ht->restart_op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME) ||
+	      !ht->restart_bitset)))
 		return ckpt_err(ctx, -EINVAL, "task %u: bad interrupted sleep", i);
 	if (ctx->uflags & RESTART_VALIDATE)
 		return 0;
@@ -405,6 +468,14 @@ int restore_task_apply(struct ckpt_ctx *ctx)
 		rb->nanosleep.expires = ktime_to_ns(ckpt_clock_now(ht->restart_clockid)) +
 					ht->restart_left_ns;
 		set_restart_fn(rb, ckpt_nanosleep_restart);
+	} else if (ht->restart_kind == CKPT_RESTART_FUTEX) {
+		rb->futex.uaddr = (u32 __user *)(unsigned long)ht->restart_uaddr;
+		rb->futex.val = ht->restart_val;
+		rb->futex.bitset = ht->restart_bitset;
+		rb->futex.flags = ht->restart_op;
+		rb->futex.time = ktime_to_ns(ckpt_clock_now(ht->restart_clockid)) +
+				 ht->restart_left_ns;
+		set_restart_fn(rb, ckpt_futex_restart);
 	}
 	return restore_creds(ctx, ht);
 }

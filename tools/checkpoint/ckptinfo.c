@@ -193,6 +193,10 @@ static void decode_task_more(struct image *img, struct ckpt_hdr_task *h)
 	if (h->restart_kind == CKPT_RESTART_NANOSLEEP) {
 		out_str(img, "interrupted", "nanosleep", 16);
 		out_s64(img, "sleep_left_ns", h->restart_left_ns);
+	} else if (h->restart_kind == CKPT_RESTART_FUTEX) {
+		out_str(img, "interrupted", "futex wait", 16);
+		out_u64(img, "futex", h->restart_uaddr, true);
+		out_s64(img, "wait_left_ns", h->restart_left_ns);
 	}
 }
 

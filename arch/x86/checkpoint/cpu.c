@@ -81,6 +81,10 @@ static int ckpt_syscall_resume(struct ckpt_ctx *ctx, struct task_struct *t,
 	}
 	if (nr < 0)
 		return 0;	/* stopped in user mode */
+	if (nr == __NR_restart_syscall && ctx->task->restart_kind == CKPT_RESTART_NONE)
+		return ckpt_err(ctx, -EBUSY,
+				"pid %d: in a restarted system call that can't be saved",
+				ctx->pid);
 	if (READ_ONCE(t->saved_state) != TASK_RUNNING) {
 		/* frozen in place inside the call: enter it again */
 		hc->ax = nr;
@@ -95,14 +99,9 @@ static int ckpt_syscall_resume(struct ckpt_ctx *ctx, struct task_struct *t,
 		hc->ip -= CKPT_SYSCALL_INSN_LEN;
 		return 0;
 	case -ERESTART_RESTARTBLOCK:
-		if (nr == __NR_restart_syscall &&
-		    ctx->task->restart_kind != CKPT_RESTART_NANOSLEEP)
-			return ckpt_err(ctx, -EBUSY,
-					"pid %d: in a restarted system call that can't be saved",
-					ctx->pid);
 		hc->ip -= CKPT_SYSCALL_INSN_LEN;
-		/* a sleep resumes where it was; anything else starts over */
-		hc->ax = ctx->task->restart_kind == CKPT_RESTART_NANOSLEEP ?
+		/* a sleep or wait we know resumes where it was; others start over */
+		hc->ax = ctx->task->restart_kind != CKPT_RESTART_NONE ?
 			 __NR_restart_syscall : nr;
 		return 0;
 	}

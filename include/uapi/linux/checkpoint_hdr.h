@@ -162,12 +162,18 @@ struct ckpt_hdr_task {
 	__u32 restart_kind;		/* CKPT_RESTART_* */
 	__s32 restart_clockid;
 	__s64 restart_left_ns;		/* time left to sleep */
+	__u64 restart_uaddr;		/* FUTEX: the futex word */
+	__u32 restart_val;		/* FUTEX: the value waited on */
+	__u32 restart_bitset;		/* FUTEX: the wake-up bitset */
+	__u32 restart_op;		/* FUTEX: FUTEX_PRIVATE_FLAG, FUTEX_CLOCK_REALTIME */
+	__u32 _reserved2;		/* zero */
 };
 
 /* struct ckpt_hdr_task.restart_kind */
 enum {
 	CKPT_RESTART_NONE = 0,
 	CKPT_RESTART_NANOSLEEP = 1,	/* nanosleep(2), clock_nanosleep(2) */
+	CKPT_RESTART_FUTEX = 2,		/* futex(2) FUTEX_WAIT(_BITSET) with a timeout */
 };
 
 /*

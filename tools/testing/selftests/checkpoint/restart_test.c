@@ -28,6 +28,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
+#include <linux/futex.h>
 #include <linux/sched.h>
 
 #include "../kselftest_harness.h"
@@ -534,6 +535,45 @@ TEST(interrupted_sleep)
 	/* 3 s of sleep plus the time away; starting over would add ~1 s more */
 	EXPECT_LE(3.0 + gap - 0.3, slept) TH_LOG("slept %.1f s, away %.1f s", slept, gap);
 	EXPECT_GE(3.0 + gap + 0.6, slept) TH_LOG("slept %.1f s, away %.1f s", slept, gap);
+}
+
+/*
+ * The same for a futex wait with a 3 s relative timeout, as a lock or a
+ * condition wait with a timeout does: it times out 3 s after it started,
+ * counting only the time the process existed.
+ */
+TEST(interrupted_futex_wait)
+{
+	static uint32_t word;
+	struct cycle c;
+	double gap, waited;
+	int status;
+
+	if (!cycle_fork(&c)) {
+		struct timespec rel = { 3, 0 };
+		double t0;
+		long ret;
+
+		ready_child(&c);
+		t0 = now();
+		ret = syscall(SYS_futex, &word, FUTEX_WAIT_PRIVATE, 0, &rel, NULL, 0);
+		if (ret != -1 || errno != ETIMEDOUT)
+			_exit(255);
+		_exit((now() - t0) * 10);
+	}
+	ASSERT_LT(0, c.pid);
+	usleep(1000 * 1000);
+	gap = now();
+	ASSERT_LT(0, cycle_checkpoint(&c, CHECKPOINT_KILL)) TH_LOG("%s", c.log);
+	waitpid(c.pid, NULL, 0);
+	usleep(500 * 1000);
+	gap = now() - gap;
+	status = cycle_restart(&c);
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x, log %s", status, c.log);
+	ASSERT_NE(255, WEXITSTATUS(status)) TH_LOG("the wait did not time out after restart");
+	waited = WEXITSTATUS(status) / 10.0;
+	EXPECT_LE(3.0 + gap - 0.3, waited) TH_LOG("waited %.1f s, away %.1f s", waited, gap);
+	EXPECT_GE(3.0 + gap + 0.6, waited) TH_LOG("waited %.1f s, away %.1f s", waited, gap);
 }
 
 /* checkpoint(2) of itself returns the crid, and 0 in the restored copy */
