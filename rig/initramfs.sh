@@ -14,6 +14,7 @@ for app in $("$root/bin/busybox" --list); do
 done
 cp "$OUT"/bin/* "$root/ckpt/bin/"
 find "$OUT/selftests" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/ckpt/selftests/" \;
+cp "$SRC"/tools/testing/selftests/checkpoint/*.sh "$root/ckpt/selftests/"
 cp "$REPO"/rig/guest/* "$root/ckpt/"
 mv "$root/ckpt/init" "$root/init"
 chmod +x "$root/init" "$root"/ckpt/*.sh
