@@ -7,14 +7,17 @@
  * tail record goes into a running crc32c that the tail carries.
  */
 
+#include <linux/bvec.h>
 #include <linux/checkpoint.h>
 #include <linux/crc32c.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uio.h>
 
 static loff_t *ckpt_fpos(struct ckpt_ctx *ctx)
 {
@@ -95,6 +98,56 @@ int ckpt_kread(struct ckpt_ctx *ctx, void *buf, size_t len)
 		ctx->pos += n;
 	}
 	ctx->crc = crc32c(ctx->crc, buf, len);
+	return 0;
+}
+
+/**
+ * ckpt_io_pages - move whole pages between memory and the image
+ * @ctx: checkpoint or restart context
+ * @pages: the pages, pinned by the caller
+ * @bv: room for @nr bio_vecs
+ * @nr: how many pages
+ * @write: to the image (checkpoint) or from it (restart)
+ *
+ * One vectored call per batch instead of one per page, without a copy
+ * through a buffer; the pages go into the running checksum as with
+ * ckpt_kwrite() and ckpt_kread().
+ *
+ * Return: 0, -ENODATA if the image ends first, or another negative errno.
+ */
+int ckpt_io_pages(struct ckpt_ctx *ctx, struct page **pages, struct bio_vec *bv,
+		  unsigned int nr, bool write)
+{
+	struct iov_iter iter;
+	unsigned int i;
+	ssize_t n;
+	void *p;
+
+	for (i = 0; i < nr; i++)
+		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
+	iov_iter_bvec(&iter, write ? ITER_SOURCE : ITER_DEST, bv, nr, (size_t)nr * PAGE_SIZE);
+	while (iov_iter_count(&iter)) {
+		if (write)
+			n = vfs_iter_write(ctx->file, &iter, ckpt_fpos(ctx), 0);
+		else
+			n = vfs_iter_read(ctx->file, &iter, ckpt_fpos(ctx), 0);
+		n = ckpt_io_errno(n);
+		if (n <= 0) {
+			if (write)
+				ctx->kflags |= CKPT_CTX_IO_FAILED;
+			if (!n && !write)
+				return ckpt_err(ctx, -ENODATA, "image truncated at offset %llu",
+						ctx->pos);
+			return ckpt_err(ctx, n ? n : -EIO, "%s the image at offset %llu failed",
+					write ? "writing" : "reading", ctx->pos);
+		}
+		ctx->pos += n;
+	}
+	for (i = 0; i < nr; i++) {
+		p = kmap_local_page(pages[i]);
+		ctx->crc = crc32c(ctx->crc, p, PAGE_SIZE);
+		kunmap_local(p);
+	}
 	return 0;
 }
 

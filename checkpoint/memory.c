@@ -16,13 +16,11 @@
 
 #include <linux/bvec.h>
 #include <linux/checkpoint.h>
-#include <linux/crc32c.h>
 #include <linux/err.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fs_struct.h>
-#include <linux/highmem.h>
 #include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
@@ -31,7 +29,6 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
-#include <linux/uio.h>
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
 #include <asm/vdso.h>
@@ -161,46 +158,6 @@ static void ckpt_free_vmas(struct ckpt_vma *cvs, unsigned int nr)
 	kvfree(cvs);
 }
 
-/* Move pages between memory and the image; @write: to the image */
-static int ckpt_pages_io(struct ckpt_ctx *ctx, struct page **pages, struct bio_vec *bv,
-			 unsigned int nr, bool write)
-{
-	struct iov_iter iter;
-	unsigned int i;
-	ssize_t n;
-	void *p;
-
-	for (i = 0; i < nr; i++)
-		bvec_set_page(&bv[i], pages[i], PAGE_SIZE, 0);
-	iov_iter_bvec(&iter, write ? ITER_SOURCE : ITER_DEST, bv, nr, (size_t)nr * PAGE_SIZE);
-	while (iov_iter_count(&iter)) {
-		loff_t *ppos = (ctx->file->f_mode & FMODE_STREAM) ? NULL : &ctx->fpos;
-
-		if (write)
-			n = vfs_iter_write(ctx->file, &iter, ppos, 0);
-		else
-			n = vfs_iter_read(ctx->file, &iter, ppos, 0);
-		if (n == -ERESTARTSYS || n == -ERESTARTNOINTR || n == -ERESTARTNOHAND)
-			n = -EINTR;
-		if (n <= 0) {
-			if (write)
-				ctx->kflags |= CKPT_CTX_IO_FAILED;
-			if (!n && !write)
-				return ckpt_err(ctx, -ENODATA, "image truncated at offset %llu",
-						ctx->pos);
-			return ckpt_err(ctx, n ? n : -EIO, "%s the image at offset %llu failed",
-					write ? "writing" : "reading", ctx->pos);
-		}
-		ctx->pos += n;
-	}
-	for (i = 0; i < nr; i++) {
-		p = kmap_local_page(pages[i]);
-		ctx->crc = crc32c(ctx->crc, p, PAGE_SIZE);
-		kunmap_local(p);
-	}
-	return 0;
-}
-
 /* Pin @nr pages of @mm at @addr[]: runs of consecutive pages at a time */
 static int ckpt_get_pages(struct ckpt_ctx *ctx, struct mm_struct *mm, const u64 *addr,
 			  unsigned int nr, struct page **pages, bool write)
@@ -286,7 +243,7 @@ static int checkpoint_vma_pages(struct ckpt_ctx *ctx, struct mm_struct *mm,
 			ret = ckpt_kwrite(ctx, &h, sizeof(h));
 		}
 		if (!ret)
-			ret = ckpt_pages_io(ctx, b->pages, b->bv, nr, true);
+			ret = ckpt_io_pages(ctx, b->pages, b->bv, nr, true);
 		if (!ret)
 			ctx->nr_records++;
 		ckpt_put_pages(b->pages, nr, false);
@@ -547,7 +504,7 @@ static int restore_pages(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv, u64 *nex
 		ret = ckpt_get_pages(ctx, current->mm, hp->addr, nr, b->pages, true);
 	if (ret)
 		goto out;
-	ret = ckpt_pages_io(ctx, b->pages, b->bv, nr, false);
+	ret = ckpt_io_pages(ctx, b->pages, b->bv, nr, false);
 	ckpt_put_pages(b->pages, nr, true);
 	*left -= nr;
 out:

@@ -12,7 +12,9 @@
 #include <linux/types.h>
 #include <uapi/linux/checkpoint.h>
 
+struct bio_vec;
 struct file;
+struct page;
 struct task_struct;
 
 /* ckpt_ctx->kflags */
@@ -88,6 +90,8 @@ __printf(3, 4) int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...)
 /* io.c: records in and out of the image */
 int ckpt_kwrite(struct ckpt_ctx *ctx, const void *buf, size_t len);
 int ckpt_kread(struct ckpt_ctx *ctx, void *buf, size_t len);
+int ckpt_io_pages(struct ckpt_ctx *ctx, struct page **pages, struct bio_vec *bv,
+		  unsigned int nr, bool write);
 void *ckpt_hdr_alloc(u32 type, u32 size);
 int ckpt_write_obj(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int ckpt_write_error(struct ckpt_ctx *ctx);
