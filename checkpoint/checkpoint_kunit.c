@@ -188,22 +188,41 @@ static int ckpt_test_image(struct kunit *test, pid_t pid, char *buf, size_t *len
 	return ret;
 }
 
-/* Restart from the first @len bytes of @buf; returns what do_restart() returned */
-static int ckpt_test_restart(struct kunit *test, const char *buf, size_t len)
+/*
+ * A restart context reading the first @len bytes of @buf from a pipe; give
+ * it back with ckpt_test_restart_done()
+ */
+static struct ckpt_ctx *ckpt_test_restart_ctx(struct kunit *test, const char *buf, size_t len,
+					      struct file **pipe_out)
 {
 	struct ckpt_ctx *ctx = ckpt_test_ctx(test, CKPT_CTX_RESTART);
 	struct file *files[2];
 	loff_t pos = 0;
-	int ret;
 
 	ckpt_test_pipe(test, files);
 	if (len)
 		KUNIT_ASSERT_EQ(test, kernel_write(files[1], buf, len, &pos), len);
 	__fput_sync(files[1]);
 	KUNIT_ASSERT_EQ(test, ckpt_ctx_set_file(ctx, files[0], -1), 0);
-	ret = do_restart(ctx);
+	*pipe_out = files[0];
+	return ctx;
+}
+
+static void ckpt_test_restart_done(struct ckpt_ctx *ctx, struct file *pipe_out)
+{
 	ckpt_ctx_put(ctx);
-	__fput_sync(files[0]);
+	__fput_sync(pipe_out);
+}
+
+/* Restart from the first @len bytes of @buf; returns what do_restart() returned */
+static int ckpt_test_restart(struct kunit *test, const char *buf, size_t len)
+{
+	struct file *file;
+	struct ckpt_ctx *ctx = ckpt_test_restart_ctx(test, buf, len, &file);
+	int ret;
+
+	ret = do_restart(ctx);
+	ckpt_test_restart_done(ctx, file);
 	return ret;
 }
 
@@ -241,17 +260,11 @@ static void ckpt_test_stream(struct kunit *test, char *buf, size_t *len)
 /* Read back what ckpt_test_stream() writes; returns the first error */
 static int ckpt_test_read_stream(struct kunit *test, const char *buf, size_t len)
 {
-	struct ckpt_ctx *ctx = ckpt_test_ctx(test, CKPT_CTX_RESTART);
-	struct file *files[2];
-	loff_t pos = 0;
+	struct file *file;
+	struct ckpt_ctx *ctx = ckpt_test_restart_ctx(test, buf, len, &file);
 	void *rec;
 	int ret;
 
-	ckpt_test_pipe(test, files);
-	if (len)
-		KUNIT_ASSERT_EQ(test, kernel_write(files[1], buf, len, &pos), len);
-	__fput_sync(files[1]);
-	KUNIT_ASSERT_EQ(test, ckpt_ctx_set_file(ctx, files[0], -1), 0);
 	ret = restore_header(ctx);
 	if (!ret)
 		ret = restore_arch_header(ctx);
@@ -269,8 +282,7 @@ static int ckpt_test_read_stream(struct kunit *test, const char *buf, size_t len
 	}
 	if (!ret)
 		ret = ckpt_read_tail(ctx);
-	ckpt_ctx_put(ctx);
-	__fput_sync(files[0]);
+	ckpt_test_restart_done(ctx, file);
 	return ret;
 }
 

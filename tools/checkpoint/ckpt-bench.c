@@ -88,9 +88,10 @@ static pid_t dirty_child(size_t len)
 		pause();
 }
 
-static double write_file(const char *path, const char *buf, size_t len)
+/* Seconds to write @len bytes of @buf to @path, or to read them back */
+static double file_io(const char *path, char *buf, size_t len, int write_it)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int fd = write_it ? open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600) : open(path, O_RDONLY);
 	double t = now();
 	size_t done = 0;
 	ssize_t n;
@@ -98,29 +99,9 @@ static double write_file(const char *path, const char *buf, size_t len)
 	if (fd < 0)
 		die(path);
 	while (done < len) {
-		n = write(fd, buf + done, len - done);
+		n = write_it ? write(fd, buf + done, len - done) : read(fd, buf + done, len - done);
 		if (n <= 0)
-			die("write");
-		done += n;
-	}
-	t = now() - t;
-	close(fd);
-	return t;
-}
-
-static double read_file(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY);
-	double t = now();
-	size_t done = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		die(path);
-	while (done < len) {
-		n = read(fd, buf + done, len - done);
-		if (n <= 0)
-			die("read");
+			die(write_it ? "write" : "read");
 		done += n;
 	}
 	t = now() - t;
@@ -159,13 +140,13 @@ int main(int argc, char **argv)
 		if (buf == MAP_FAILED)
 			die("mmap");
 		memset(buf, 0x5a, len);
-		tw = write_file(plain, buf, len);
-		tr = read_file(plain, buf, len);
+		tw = file_io(plain, buf, len, 1);
+		tr = file_io(plain, buf, len, 0);
 		munmap(buf, len);
 		buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (buf == MAP_FAILED)
 			die("mmap");
-		tn = read_file(plain, buf, len);
+		tn = file_io(plain, buf, len, 0);
 		munmap(buf, len);
 		unlink(plain);
 

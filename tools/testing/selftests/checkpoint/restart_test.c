@@ -501,6 +501,32 @@ TEST(signals)
 }
 
 /*
+ * The parent side of a 3 s wait checkpointed after 1 s: the restored child
+ * exits with the tenths of seconds it waited in all, or 255 if the wait
+ * failed. It must have waited 3 s plus the time it was away; starting
+ * over would add about 1 s more.
+ */
+static void expect_resumed_wait(struct __test_metadata *_metadata, struct cycle *c)
+{
+	double gap, waited;
+	int status;
+
+	ASSERT_LT(0, c->pid);
+	usleep(1000 * 1000);
+	gap = now();
+	ASSERT_LT(0, cycle_checkpoint(c, CHECKPOINT_KILL)) TH_LOG("%s", c->log);
+	waitpid(c->pid, NULL, 0);
+	usleep(500 * 1000);
+	gap = now() - gap;	/* the time it was away, about */
+	status = cycle_restart(c);
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x, log %s", status, c->log);
+	ASSERT_NE(255, WEXITSTATUS(status)) TH_LOG("the wait failed after restart");
+	waited = WEXITSTATUS(status) / 10.0;
+	EXPECT_LE(3.0 + gap - 0.3, waited) TH_LOG("waited %.1f s, away %.1f s", waited, gap);
+	EXPECT_GE(3.0 + gap + 0.6, waited) TH_LOG("waited %.1f s, away %.1f s", waited, gap);
+}
+
+/*
  * A process in a 3 s nanosleep, checkpointed after about 1 s: it sleeps
  * the time it had left after restart, not 3 s again, and nanosleep returns
  * 0, not EINTR. It exits with the tenths of seconds it slept in all.
@@ -508,8 +534,6 @@ TEST(signals)
 TEST(interrupted_sleep)
 {
 	struct cycle c;
-	double gap, slept;
-	int status;
 
 	if (!cycle_fork(&c)) {
 		struct timespec req = { 3, 0 };
@@ -521,20 +545,7 @@ TEST(interrupted_sleep)
 			_exit(255);
 		_exit((now() - t0) * 10);
 	}
-	ASSERT_LT(0, c.pid);
-	usleep(1000 * 1000);
-	gap = now();
-	ASSERT_LT(0, cycle_checkpoint(&c, CHECKPOINT_KILL)) TH_LOG("%s", c.log);
-	waitpid(c.pid, NULL, 0);
-	usleep(500 * 1000);
-	gap = now() - gap;	/* the time it was away, about */
-	status = cycle_restart(&c);
-	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x, log %s", status, c.log);
-	ASSERT_NE(255, WEXITSTATUS(status)) TH_LOG("nanosleep failed after restart");
-	slept = WEXITSTATUS(status) / 10.0;
-	/* 3 s of sleep plus the time away; starting over would add ~1 s more */
-	EXPECT_LE(3.0 + gap - 0.3, slept) TH_LOG("slept %.1f s, away %.1f s", slept, gap);
-	EXPECT_GE(3.0 + gap + 0.6, slept) TH_LOG("slept %.1f s, away %.1f s", slept, gap);
+	expect_resumed_wait(_metadata, &c);
 }
 
 /*
@@ -546,8 +557,6 @@ TEST(interrupted_futex_wait)
 {
 	static uint32_t word;
 	struct cycle c;
-	double gap, waited;
-	int status;
 
 	if (!cycle_fork(&c)) {
 		struct timespec rel = { 3, 0 };
@@ -561,19 +570,7 @@ TEST(interrupted_futex_wait)
 			_exit(255);
 		_exit((now() - t0) * 10);
 	}
-	ASSERT_LT(0, c.pid);
-	usleep(1000 * 1000);
-	gap = now();
-	ASSERT_LT(0, cycle_checkpoint(&c, CHECKPOINT_KILL)) TH_LOG("%s", c.log);
-	waitpid(c.pid, NULL, 0);
-	usleep(500 * 1000);
-	gap = now() - gap;
-	status = cycle_restart(&c);
-	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x, log %s", status, c.log);
-	ASSERT_NE(255, WEXITSTATUS(status)) TH_LOG("the wait did not time out after restart");
-	waited = WEXITSTATUS(status) / 10.0;
-	EXPECT_LE(3.0 + gap - 0.3, waited) TH_LOG("waited %.1f s, away %.1f s", waited, gap);
-	EXPECT_GE(3.0 + gap + 0.6, waited) TH_LOG("waited %.1f s, away %.1f s", waited, gap);
+	expect_resumed_wait(_metadata, &c);
 }
 
 /* checkpoint(2) of itself returns the crid, and 0 in the restored copy */
