@@ -30,9 +30,6 @@ static struct task_struct *checkpoint_get_target(struct ckpt_ctx *ctx, pid_t pid
 		err = ckpt_err(ctx, -EPERM, "pid %d: is a kernel thread", pid);
 	else if (!thread_group_leader(task))
 		err = ckpt_err(ctx, -EINVAL, "pid %d: is a thread, not a process", pid);
-	else if (!thread_group_empty(task))
-		err = ckpt_err(ctx, -EOPNOTSUPP, "pid %d: multithreaded processes not supported",
-			       pid);
 	else if (task->exit_state)
 		err = ckpt_err(ctx, -ESRCH, "pid %d: no such process (it has exited)", pid);
 	else if (!ptrace_may_access(task, PTRACE_MODE_ATTACH_REALCREDS))
@@ -44,16 +41,30 @@ static struct task_struct *checkpoint_get_target(struct ckpt_ctx *ctx, pid_t pid
 	return ERR_PTR(err);
 }
 
+/* Write the records of every live task of the tree, in tree order */
+static int checkpoint_tasks(struct ckpt_ctx *ctx)
+{
+	u32 i;
+	int ret = 0;
+
+	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+		if (!ctx->tasks[i].task->exit_state)
+			ret = checkpoint_task_all(ctx, &ctx->tasks[i]);
+	if (!ret && !(ctx->uflags & CHECKPOINT_SUBTREE))
+		ret = checkpoint_check_leaks(ctx);
+	return ret;
+}
+
 /**
- * do_checkpoint - write the image of a process
+ * do_checkpoint - write the image of a process tree
  * @ctx: checkpoint context with its image file set
- * @pid: the process, in the caller's pid namespace; 0 for the caller
+ * @pid: the root process, in the caller's pid namespace; 0 for the caller
  *
- * The process is frozen while its state is written (unless it is the
- * caller), then thawed, or killed with CHECKPOINT_KILL. Once the image file
- * is accepted every failure is recorded in the image too: an error record
- * and a tail follow whatever was written, unless writing itself failed.
- * A failed checkpoint leaves the process running as it was.
+ * The process and its descendants are frozen while their state is written
+ * (except the caller), then thawed, or killed with CHECKPOINT_KILL. Once
+ * the image file is accepted every failure is recorded in the image too:
+ * an error record and a tail follow whatever was written, unless writing
+ * itself failed. A failed checkpoint leaves the tree running as it was.
  *
  * Return: 0 or a negative errno.
  */
@@ -74,10 +85,10 @@ int do_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
 	}
 	if (!ret) {
 		ctx->pid = task_pid_vnr(ctx->root_task);
-		ret = checkpoint_freeze(ctx, ctx->root_task);
+		ret = checkpoint_tree(ctx);
 	}
 	if (!ret)
-		ret = checkpoint_tasks(ctx, ctx->root_task);
+		ret = checkpoint_tasks(ctx);
 
 	if (ret && !(ctx->kflags & CKPT_CTX_IO_FAILED)) {
 		/* every failure is logged once; say it in the image too */
@@ -89,7 +100,6 @@ int do_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
 		ret = ret ?: err;
 	}
 	/* killed only once the whole image, tail included, is written */
-	if (ctx->root_task)
-		checkpoint_thaw(ctx, ctx->root_task, !ret && (ctx->uflags & CHECKPOINT_KILL));
+	checkpoint_thaw(ctx, !ret && (ctx->uflags & CHECKPOINT_KILL));
 	return ret;
 }

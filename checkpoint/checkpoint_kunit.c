@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the checkpoint record helpers: the record table, header
- * encoding and checks, and whole images streamed through a pipe.
+ * encoding and checks, whole images streamed through a pipe, and the
+ * object hash.
  */
 
 #include <kunit/test.h>
@@ -364,6 +365,49 @@ static void ckpt_test_error_record(struct kunit *test)
 	KUNIT_EXPECT_GT(test, ckpt_test_find(buf, len, CKPT_HDR_ERROR), 0);
 }
 
+/* The object hash: objrefs in order, one reference per object, checks */
+static void ckpt_test_objhash(struct kunit *test)
+{
+	struct ckpt_ctx *ctx = ckpt_test_ctx(test, CKPT_CTX_CHECKPOINT);
+	struct file *f[2];
+	long count;
+	u32 ref;
+
+	KUNIT_ASSERT_EQ(test, create_pipe_files(f, 0), 0);
+	count = file_count(f[0]);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_lookup_add(ctx, f[0], CKPT_OBJ_FILE, &ref), 1);
+	KUNIT_EXPECT_EQ(test, ref, 1);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_lookup_add(ctx, f[1], CKPT_OBJ_FILE, &ref), 1);
+	KUNIT_EXPECT_EQ(test, ref, 2);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_lookup_add(ctx, f[0], CKPT_OBJ_FILE, &ref), 0);
+	KUNIT_EXPECT_EQ(test, ref, 1);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_users(ctx, f[0]), 2);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_users(ctx, f[1]), 1);
+	KUNIT_EXPECT_EQ(test, file_count(f[0]), count + 1);
+	ckpt_ctx_put(ctx);
+	KUNIT_EXPECT_EQ(test, file_count(f[0]), count);
+
+	ctx = ckpt_test_ctx(test, CKPT_CTX_RESTART);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_insert(ctx, 2, f[0], CKPT_OBJ_FILE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_insert(ctx, 1, f[0], CKPT_OBJ_FILE), 0);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_insert(ctx, 1, f[1], CKPT_OBJ_FILE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_insert(ctx, 2, f[1], CKPT_OBJ_FILE), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ckpt_obj_fetch(ctx, 2, CKPT_OBJ_FILE), (void *)f[1]);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(ckpt_obj_fetch(ctx, 3, CKPT_OBJ_FILE)));
+	KUNIT_EXPECT_TRUE(test, IS_ERR(ckpt_obj_fetch(ctx, 0, CKPT_OBJ_FILE)));
+	KUNIT_EXPECT_TRUE(test, IS_ERR(ckpt_obj_fetch(ctx, 1, 0)));
+	KUNIT_EXPECT_EQ(test, ckpt_obj_check_ref(ctx, 2, CKPT_OBJ_FILE), 0);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_check_ref(ctx, 3, CKPT_OBJ_FILE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_check_ref(ctx, 0, CKPT_OBJ_FILE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_check_new(ctx, 4, CKPT_OBJ_FILE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_check_new(ctx, 3, CKPT_OBJ_FILE), 0);
+	KUNIT_EXPECT_EQ(test, file_count(f[1]), count + 1);
+	ckpt_ctx_put(ctx);
+	KUNIT_EXPECT_EQ(test, file_count(f[1]), count);
+	__fput_sync(f[1]);
+	__fput_sync(f[0]);
+}
+
 static struct kunit_case ckpt_test_cases[] = {
 	KUNIT_CASE(ckpt_test_record_table),
 	KUNIT_CASE(ckpt_test_record_len),
@@ -372,6 +416,7 @@ static struct kunit_case ckpt_test_cases[] = {
 	KUNIT_CASE(ckpt_test_roundtrip),
 	KUNIT_CASE(ckpt_test_truncated),
 	KUNIT_CASE(ckpt_test_error_record),
+	KUNIT_CASE(ckpt_test_objhash),
 	{}
 };
 

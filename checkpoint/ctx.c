@@ -36,7 +36,17 @@ struct ckpt_ctx *ckpt_ctx_alloc(unsigned int kflags, unsigned long uflags)
 		kfree(ctx);
 		return ERR_PTR(-ENOMEM);
 	}
+	if (ckpt_obj_hash_alloc(ctx)) {
+		kfree(ctx->scratch);
+		kfree(ctx);
+		return ERR_PTR(-ENOMEM);
+	}
 	kref_init(&ctx->ref);
+	mutex_init(&ctx->log_lock);
+	INIT_LIST_HEAD(&ctx->node);
+	init_waitqueue_head(&ctx->waitq);
+	xa_init(&ctx->pid_index);
+	ctx->turn = -1;
 	ctx->kflags = kflags;
 	ctx->uflags = uflags;
 	ctx->crc = ~0U;
@@ -128,9 +138,8 @@ static void ckpt_ctx_release(struct kref *ref)
 		fput(ctx->file);
 	if (ctx->logfile)
 		fput(ctx->logfile);
-	ckpt_arch_free(ctx->arch);
-	ckpt_signals_free(ctx->signals);
-	kvfree(ctx->task);
+	ckpt_tree_free(ctx);
+	ckpt_obj_hash_free(ctx);
 	kfree(ctx->scratch);
 	kfree(ctx);
 }
@@ -162,6 +171,35 @@ static void ckpt_log_write(struct file *file, const char *buf, size_t len)
 		file->f_pos = pos;
 }
 
+static __printf(2, 0) void ckpt_vlog(struct ckpt_ctx *ctx, const char *fmt, va_list args)
+{
+	const char *op = (ctx->kflags & CKPT_CTX_CHECKPOINT) ? "checkpoint" : "restart";
+	size_t size = PAGE_SIZE - 1;
+	char *buf;
+	int len;
+
+	if (!ctx->logfile)
+		return;
+	/* ctx->scratch may hold the caller's path: format in a page of our own */
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return;
+	len = scnprintf(buf, size, "%s[%llu]: ", op, ctx->crid);
+	len += vscnprintf(buf + len, size - len, fmt, args);
+	buf[len++] = '\n';
+	ckpt_log_write(ctx->logfile, buf, len);
+	kfree(buf);
+}
+
+static __printf(2, 3) void ckpt_log_locked(struct ckpt_ctx *ctx, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	ckpt_vlog(ctx, fmt, args);
+	va_end(args);
+}
+
 /**
  * ckpt_log - write one line to the log file of an operation
  * @ctx: the context; nothing is written if it has no log file
@@ -171,19 +209,13 @@ static void ckpt_log_write(struct file *file, const char *buf, size_t len)
  */
 void ckpt_log(struct ckpt_ctx *ctx, const char *fmt, ...)
 {
-	const char *op = (ctx->kflags & CKPT_CTX_CHECKPOINT) ? "checkpoint" : "restart";
-	size_t size = PAGE_SIZE - 1;
 	va_list args;
-	int len;
 
-	if (!ctx->logfile)
-		return;
-	len = scnprintf(ctx->scratch, size, "%s[%llu]: ", op, ctx->crid);
+	mutex_lock(&ctx->log_lock);
 	va_start(args, fmt);
-	len += vscnprintf(ctx->scratch + len, size - len, fmt, args);
+	ckpt_vlog(ctx, fmt, args);
 	va_end(args);
-	ctx->scratch[len++] = '\n';
-	ckpt_log_write(ctx->logfile, ctx->scratch, len);
+	mutex_unlock(&ctx->log_lock);
 }
 
 /**
@@ -201,12 +233,14 @@ int ckpt_err(struct ckpt_ctx *ctx, int err, const char *fmt, ...)
 {
 	va_list args;
 
-	if (ctx->error)
-		return err;
-	ctx->error = err;
-	va_start(args, fmt);
-	vscnprintf(ctx->err_msg, sizeof(ctx->err_msg), fmt, args);
-	va_end(args);
-	ckpt_log(ctx, "%s (%pe)", ctx->err_msg, ERR_PTR(err));
+	mutex_lock(&ctx->log_lock);
+	if (!ctx->error) {
+		ctx->error = err;
+		va_start(args, fmt);
+		vscnprintf(ctx->err_msg, sizeof(ctx->err_msg), fmt, args);
+		va_end(args);
+		ckpt_log_locked(ctx, "%s (%pe)", ctx->err_msg, ERR_PTR(err));
+	}
+	mutex_unlock(&ctx->log_lock);
 	return err;
 }

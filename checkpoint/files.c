@@ -19,10 +19,12 @@
 #include <linux/fs_struct.h>
 #include <linux/kdev_t.h>
 #include <linux/major.h>
+#include <linux/mm.h>
 #include <linux/namei.h>
 #include <linux/path.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <uapi/linux/magic.h>
@@ -91,19 +93,16 @@ static int restore_fs(struct ckpt_ctx *ctx)
 		ret = ckpt_err(ctx, -EINVAL, "fs: bad umask %#o", hf->umask);
 	if (ret || (ctx->uflags & RESTART_VALIDATE))
 		goto out;
-	if (current->fs->users > 1)
-		ret = ckpt_err(ctx, -EBUSY, "the restarting process shares its fs_struct");
+	/* restore_mm() made sure only current's threads share current->fs */
+	ret = kern_path(hf->cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &pwd);
 	if (!ret) {
-		ret = kern_path(hf->cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &pwd);
-		if (!ret) {
-			ret = path_permission(&pwd, MAY_EXEC | MAY_CHDIR);
-			if (!ret)
-				set_fs_pwd(current->fs, &pwd);
-			path_put(&pwd);
-		}
-		if (ret)
-			ckpt_err(ctx, ret, "fs: cannot enter working directory %s", hf->cwd);
+		ret = path_permission(&pwd, MAY_EXEC | MAY_CHDIR);
+		if (!ret)
+			set_fs_pwd(current->fs, &pwd);
+		path_put(&pwd);
 	}
+	if (ret)
+		ckpt_err(ctx, ret, "fs: cannot enter working directory %s", hf->cwd);
 	if (!ret)
 		current->fs->umask = hf->umask;
 out:
@@ -159,20 +158,23 @@ static const char *ckpt_file_unsupported(struct file *file, char *buf, size_t si
 }
 
 static int checkpoint_fd(struct ckpt_ctx *ctx, struct file *file, unsigned int fd,
-			 bool cloexec, int dup_of)
+			 bool cloexec)
 {
 	struct inode *inode = file_inode(file);
 	struct ckpt_hdr_fd *hf;
 	const char *why, *path = NULL;
 	char kind[64];
-	u32 len = 0;
+	u32 len = 0, objref;
 	int ret;
 
-	if (dup_of < 0) {
-		why = ckpt_file_unsupported(file, kind, sizeof(kind));
-		if (why)
-			return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u: %s not supported",
-					ctx->pid, fd, why);
+	why = ckpt_file_unsupported(file, kind, sizeof(kind));
+	if (why)
+		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u: %s not supported",
+				ctx->pid, fd, why);
+	ret = ckpt_obj_lookup_add(ctx, file, CKPT_OBJ_FILE, &objref);
+	if (ret < 0)
+		return ckpt_err(ctx, ret, "pid %d fd %u: no room for the open file", ctx->pid, fd);
+	if (ret) {
 		snprintf(kind, sizeof(kind), "fd %u", fd);
 		ret = ckpt_file_path(ctx, file, kind, ctx->scratch, PAGE_SIZE, &path);
 		if (ret)
@@ -184,9 +186,9 @@ static int checkpoint_fd(struct ckpt_ctx *ctx, struct file *file, unsigned int f
 		return -ENOMEM;
 	hf->fd = fd;
 	hf->cloexec = cloexec;
-	hf->dup_of = dup_of;
-	if (dup_of >= 0) {
-		hf->kind = CKPT_FD_DUP;
+	hf->objref = objref;
+	if (!path) {
+		hf->kind = CKPT_FD_REF;
 	} else {
 		hf->kind = S_ISREG(inode->i_mode) ? CKPT_FD_REG :
 			   S_ISDIR(inode->i_mode) ? CKPT_FD_DIR : CKPT_FD_CHR;
@@ -265,8 +267,8 @@ int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct ckpt_hdr_files *hf;
 	struct ckpt_fd_ent *ents;
-	unsigned int nr = 0, i, j;
-	int ret, dup_of;
+	unsigned int nr = 0, i;
+	int ret;
 
 	ret = checkpoint_fs(ctx, t);
 	if (ret)
@@ -281,13 +283,8 @@ int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t)
 		ret = ckpt_write_obj(ctx, &hf->h);
 		kfree(hf);
 	}
-	for (i = 0; i < nr && !ret; i++) {
-		dup_of = -1;
-		for (j = 0; j < i && dup_of < 0; j++)
-			if (ents[j].file == ents[i].file)
-				dup_of = ents[j].fd;
-		ret = checkpoint_fd(ctx, ents[i].file, ents[i].fd, ents[i].cloexec, dup_of);
-	}
+	for (i = 0; i < nr && !ret; i++)
+		ret = checkpoint_fd(ctx, ents[i].file, ents[i].fd, ents[i].cloexec);
 	for (i = 0; i < nr; i++)
 		fput(ents[i].file);
 	kvfree(ents);
@@ -342,52 +339,56 @@ static int restore_fd(struct ckpt_ctx *ctx, int prev_fd, unsigned long *restored
 {
 	struct ckpt_hdr_fd *hf;
 	struct file *file = NULL;
-	bool dup, has_dup, has_path;
+	bool ref;
 	int ret = 0;
 
 	hf = ckpt_read_obj(ctx, CKPT_HDR_FD);
 	if (IS_ERR(hf))
 		return PTR_ERR(hf);
-	dup = hf->kind == CKPT_FD_DUP;
-	has_dup = hf->dup_of >= 0;
-	has_path = hf->path_len;
+	ref = hf->kind == CKPT_FD_REF;
 	if (hf->fd <= prev_fd || hf->fd >= CKPT_MAX_FDS || hf->cloexec > 1 || hf->_reserved ||
-	    hf->kind < CKPT_FD_REG || hf->kind > CKPT_FD_DUP ||
+	    hf->kind < CKPT_FD_REG || hf->kind > CKPT_FD_REF ||
 	    hf->f_flags & ~CKPT_FD_FLAGS || hf->f_flags & O_PATH ||
-	    dup != has_dup || dup == has_path) {
+	    (ref && (hf->f_flags || hf->rdev || hf->pos || hf->path_len))) {
 		ret = ckpt_err(ctx, -EINVAL, "offset %llu: fd %d: bad kind %u, flags %#x or order",
 			       ctx->rec_pos, hf->fd, hf->kind, hf->f_flags);
 		goto out;
 	}
-	if (hf->kind != CKPT_FD_DUP)
+	if (ref) {
+		if (hf->h.len != sizeof(*hf))
+			ret = ckpt_err(ctx, -EINVAL, "fd %d: reference in %u bytes", hf->fd,
+				       hf->h.len);
+		else
+			ret = ckpt_obj_check_ref(ctx, hf->objref, CKPT_OBJ_FILE);
+	} else {
 		ret = ckpt_check_string(ctx, "fd path", hf->path, hf->path_len,
 					hf->h.len - sizeof(*hf));
-	else if (hf->h.len != sizeof(*hf))
-		ret = ckpt_err(ctx, -EINVAL, "fd %d: duplicate in %u bytes", hf->fd, hf->h.len);
+		if (!ret && (ctx->uflags & RESTART_VALIDATE))
+			ret = ckpt_obj_check_new(ctx, hf->objref, CKPT_OBJ_FILE);
+	}
 	if (ret)
 		goto out;
-	if (hf->kind == CKPT_FD_DUP) {
-		if (hf->dup_of >= hf->fd || !test_bit(hf->dup_of, restored)) {
-			ret = ckpt_err(ctx, -EINVAL, "fd %d: duplicate of fd %d, not restored",
-				       hf->fd, hf->dup_of);
-			goto out;
-		}
-	}
 	if (ctx->uflags & RESTART_VALIDATE) {
 		set_bit(hf->fd, restored);
 		ret = hf->fd;
 		goto out;
 	}
-	if (hf->kind == CKPT_FD_DUP) {
-		file = fget(hf->dup_of);
-		if (!file) {
-			ret = -EBADF;
+	if (ref) {
+		file = ckpt_obj_fetch(ctx, hf->objref, CKPT_OBJ_FILE);
+		if (IS_ERR(file)) {
+			ret = PTR_ERR(file);
 			goto out;
 		}
+		get_file(file);
 	} else {
 		file = restore_open_fd(ctx, hf);
 		if (IS_ERR(file)) {
 			ret = PTR_ERR(file);
+			goto out;
+		}
+		ret = ckpt_obj_insert(ctx, hf->objref, file, CKPT_OBJ_FILE);
+		if (ret) {
+			fput(file);
 			goto out;
 		}
 	}
@@ -402,6 +403,56 @@ static int restore_fd(struct ckpt_ctx *ctx, int prev_fd, unsigned long *restored
 out:
 	kvfree(hf);
 	return ret;
+}
+
+/* Count the mappings of @file in the address spaces of the tree */
+static u32 ckpt_file_mappings(struct ckpt_ctx *ctx, struct file *file)
+{
+	struct vm_area_struct *vma;
+	struct vma_iterator vmi;
+	struct mm_struct *mm;
+	u32 i, n = 0;
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		mm = get_task_mm(ctx->tasks[i].task);
+		if (!mm)
+			continue;
+		mmap_read_lock(mm);
+		vma_iter_init(&vmi, mm, 0);
+		for_each_vma(vmi, vma)
+			n += vma->vm_file == file;
+		mmap_read_unlock(mm);
+		mmput(mm);
+	}
+	return n;
+}
+
+static int ckpt_file_leak(struct ckpt_ctx *ctx, void *ptr, u32 objref, u32 users, void *arg)
+{
+	struct file *file = ptr;
+	/* our reference in the object hash, the fds and mappings of the tree */
+	long known = 1 + users + ckpt_file_mappings(ctx, file);
+
+	if (file_count(file) <= known)
+		return 0;
+	return ckpt_err(ctx, -EBUSY,
+			"open file %pD (objref %u) is also used outside the tree (use CHECKPOINT_SUBTREE)",
+			file, objref);
+}
+
+/**
+ * checkpoint_check_leaks - refuse open files the tree shares with others
+ * @ctx: checkpoint context, after every task's records
+ *
+ * Without CHECKPOINT_SUBTREE an image must hold every user of what it
+ * saves: an open file also reached from outside the tree would lose that
+ * sharing at restart.
+ *
+ * Return: 0 or -EBUSY, logged, naming the file.
+ */
+int checkpoint_check_leaks(struct ckpt_ctx *ctx)
+{
+	return ckpt_obj_for_each(ctx, CKPT_OBJ_FILE, ckpt_file_leak, NULL);
 }
 
 /**

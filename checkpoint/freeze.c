@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Holding the target still while its image is written.
+ * Holding the tree still while its image is written.
  *
- * The target is frozen with the kernel's freezer, under a condition of
- * its own (task_struct.checkpoint_freeze, checked by freezing()), so it
+ * The tasks are frozen with the kernel's freezer, under a condition of
+ * their own (task_struct.checkpoint_freeze, checked by freezing()), so it
  * is independent of system suspend and of the cgroup freezer. A sleeping
- * target is first woken the way a signal would wake it, without a signal:
+ * task is first woken the way a signal would wake it, without a signal:
  * an interruptible system call returns with -ERESTART* (and a restart
  * block for the sleeps that have one), and the task then stops in the
  * refrigerator on its way out to user space, with its user registers
@@ -13,6 +13,9 @@
  * queued, no SIGCHLD is sent, and the interrupted system call is restarted
  * when the task is thawed. A task in an uninterruptible sleep is frozen in
  * place instead, like the PM freezer does.
+ *
+ * All the tasks of the tree are asked to freeze first, then waited for,
+ * so that the tree stops as one.
  */
 
 #include <linux/checkpoint.h>
@@ -25,64 +28,100 @@
 #define CKPT_FREEZE_WAKE_MS	100	/* then freeze it in place */
 #define CKPT_FREEZE_TIMEOUT_MS	10000
 
-/**
- * checkpoint_freeze - stop a task for checkpoint
- * @ctx: checkpoint context
- * @t: the task; current is not frozen
- *
- * Return: 0 once @t is frozen and off its CPU, or a negative errno; the
- * caller must call checkpoint_thaw() in either case.
- */
-int checkpoint_freeze(struct ckpt_ctx *ctx, struct task_struct *t)
+/* Tasks that checkpoint_freeze() leaves alone: the caller and zombies */
+static bool ckpt_no_freeze(struct task_struct *t)
 {
-	unsigned long flags, wake, deadline;
-	bool in_place = false;
+	return t == current || t->exit_state;
+}
 
-	if (t == current)
-		return 0;
+static void ckpt_freeze_start(struct ckpt_task_state *ts)
+{
+	struct task_struct *t = ts->task;
+	unsigned long flags;
+
+	if (ts->frozen || ckpt_no_freeze(t))
+		return;
 	static_branch_inc(&freezer_active);
 	WRITE_ONCE(t->checkpoint_freeze, true);
-	ctx->kflags |= CKPT_CTX_FROZEN;
-
+	ts->frozen = true;
 	if (lock_task_sighand(t, &flags)) {
 		signal_wake_up(t, 0);
 		unlock_task_sighand(t, &flags);
 	}
-	wake = jiffies + msecs_to_jiffies(CKPT_FREEZE_WAKE_MS);
-	deadline = jiffies + msecs_to_jiffies(CKPT_FREEZE_TIMEOUT_MS);
+}
+
+static int ckpt_freeze_wait(struct ckpt_ctx *ctx, struct ckpt_task_state *ts,
+			    unsigned long wake, unsigned long deadline)
+{
+	struct task_struct *t = ts->task;
+	bool in_place = false;
+
+	if (ckpt_no_freeze(t))
+		return 0;
 	while (time_before(jiffies, deadline)) {
 		if (frozen(t) && wait_task_inactive(t, TASK_FROZEN))
 			return 0;
 		if (t->exit_state || (t->flags & PF_EXITING))
-			return ckpt_err(ctx, -ESRCH, "pid %d: exited while being frozen",
-					ctx->pid);
+			return ckpt_err(ctx, -ESRCH, "pid %d: exited while being frozen", ts->pid);
 		if (fatal_signal_pending(current))
 			return ckpt_err(ctx, -EINTR, "pid %d: interrupted while freezing it",
-					ctx->pid);
+					ts->pid);
 		if (!in_place && time_after(jiffies, wake)) {
 			freeze_task(t);
 			in_place = true;
 		}
 		usleep_range(1000, 2000);
 	}
-	return ckpt_err(ctx, -EBUSY, "pid %d: could not be frozen in %d ms", ctx->pid,
+	return ckpt_err(ctx, -EBUSY, "pid %d: could not be frozen in %d ms", ts->pid,
 			CKPT_FREEZE_TIMEOUT_MS);
 }
 
 /**
- * checkpoint_thaw - let a task frozen by checkpoint_freeze() run again
+ * checkpoint_freeze - stop the tasks of ctx->tasks for checkpoint
  * @ctx: checkpoint context
- * @t: the task
- * @kill: kill it instead (CHECKPOINT_KILL)
+ *
+ * Tasks already frozen by @ctx, zombies and current are left as they are.
+ *
+ * Return: 0 once every task is frozen and off its CPU, or a negative
+ * errno; the caller must call checkpoint_thaw() in either case.
  */
-void checkpoint_thaw(struct ckpt_ctx *ctx, struct task_struct *t, bool kill)
+int checkpoint_freeze(struct ckpt_ctx *ctx)
 {
-	if (kill)
-		send_sig(SIGKILL, t, 1);
-	if (!(ctx->kflags & CKPT_CTX_FROZEN))
-		return;
-	WRITE_ONCE(t->checkpoint_freeze, false);
-	__thaw_task(t);
-	static_branch_dec(&freezer_active);
-	ctx->kflags &= ~CKPT_CTX_FROZEN;
+	unsigned long wake, deadline;
+	u32 i;
+	int ret = 0;
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		if (!ctx->tasks[i].pid)
+			ctx->tasks[i].pid = task_pid_vnr(ctx->tasks[i].task);
+		ckpt_freeze_start(&ctx->tasks[i]);
+	}
+	wake = jiffies + msecs_to_jiffies(CKPT_FREEZE_WAKE_MS);
+	deadline = jiffies + msecs_to_jiffies(CKPT_FREEZE_TIMEOUT_MS);
+	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+		ret = ckpt_freeze_wait(ctx, &ctx->tasks[i], wake, deadline);
+	return ret;
+}
+
+/**
+ * checkpoint_thaw - let the tasks frozen by checkpoint_freeze() run again
+ * @ctx: checkpoint context
+ * @kill: kill every task of the tree instead (CHECKPOINT_KILL)
+ */
+void checkpoint_thaw(struct ckpt_ctx *ctx, bool kill)
+{
+	struct ckpt_task_state *ts;
+	u32 i;
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		ts = &ctx->tasks[i];
+		if (kill && !ts->task->exit_state)
+			send_sig(SIGKILL, ts->task, 1);
+		if (!ts->frozen)
+			continue;
+		WRITE_ONCE(ts->task->checkpoint_freeze, false);
+		__thaw_task(ts->task);
+		static_branch_dec(&freezer_active);
+		ts->frozen = false;
+	}
 }

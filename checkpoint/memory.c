@@ -609,21 +609,27 @@ static int restore_vma(struct ckpt_ctx *ctx, u64 *prev_end, struct ckpt_batch *b
 	return ret;
 }
 
-/* Restart changes current's mm, fd table, fs_struct and handlers: all its own */
+/*
+ * Restart changes current's mm, fd table, fs_struct and handlers: they must
+ * be its own, or shared only with its threads, all in this restart.
+ */
 static int restore_check_alone(struct ckpt_ctx *ctx)
 {
 	const char *what = NULL;
+	int nr, ret;
 
-	if (!thread_group_empty(current))
-		what = "threads";
-	else if (atomic_read(&current->mm->mm_users) > 1)
+	ret = restore_wait_threads(ctx);
+	if (ret)
+		return ret;
+	nr = get_nr_threads(current);
+	if (atomic_read(&current->mm->mm_users) > nr)
 		what = "memory";
-	else if (atomic_read(&current->files->count) > 1)
+	else if (atomic_read(&current->files->count) > nr)
 		what = "fd table";
-	else if (current->fs->users > 1)
+	else if (current->fs->users > nr)
 		what = "fs_struct";
 	/* current's own sighand can't change under it */
-	else if (refcount_read(&rcu_dereference_protected(current->sighand, true)->count) > 1)
+	else if (refcount_read(&rcu_dereference_protected(current->sighand, true)->count) > nr)
 		what = "signal handlers";
 	if (what)
 		return ckpt_err(ctx, -EBUSY, "the restarting process shares its %s", what);
@@ -637,7 +643,7 @@ static int restore_check_alone(struct ckpt_ctx *ctx)
  * With RESTART_VALIDATE the records are only read and checked.
  *
  * Return: 0 or a negative errno. Once the old mappings are gone,
- * CKPT_CTX_COMMITTED is set and a failure must kill current.
+ * ctx->cur->committed is set and a failure must kill current.
  */
 int restore_mm(struct ckpt_ctx *ctx)
 {
@@ -672,7 +678,7 @@ int restore_mm(struct ckpt_ctx *ctx)
 	}
 
 	/* the point of no return */
-	ctx->kflags |= CKPT_CTX_COMMITTED;
+	ctx->cur->committed = true;
 	ret = vm_munmap(0, TASK_SIZE);
 	if (!ret)
 		ret = replace_mm_exe_file(mm, exe);

@@ -3,6 +3,10 @@
  * Signals: handlers, the blocked mask, pending signals with their
  * siginfo (for the thread and for the process), and ITIMER_REAL.
  *
+ * The leader of a thread group carries what the process has (handlers,
+ * process-wide pending signals, the timer); each other thread only its
+ * blocked mask and its own pending signals.
+ *
  * Restart reads and checks all of it first and applies it last, just
  * before returning to the restored program, so that no signal interrupts
  * the reading of the image and pending signals are delivered only once the
@@ -95,15 +99,17 @@ static int checkpoint_timers_unsupported(struct ckpt_ctx *ctx, struct task_struc
 	return 0;
 }
 
-/* Pending signals of @t, for the thread and the process */
-static unsigned int ckpt_count_signals(struct task_struct *t)
+/* Pending signals of @t, for the thread and (@process) the process */
+static unsigned int ckpt_count_signals(struct task_struct *t, bool process)
 {
 	unsigned long flags;
 	unsigned int nr;
 
 	if (!lock_task_sighand(t, &flags))
 		return 0;
-	nr = ckpt_count_pending(&t->pending) + ckpt_count_pending(&t->signal->shared_pending);
+	nr = ckpt_count_pending(&t->pending);
+	if (process)
+		nr += ckpt_count_pending(&t->signal->shared_pending);
 	unlock_task_sighand(t, &flags);
 	return nr;
 }
@@ -113,21 +119,26 @@ static unsigned int ckpt_count_signals(struct task_struct *t)
  * if it has more than @max pending signals
  */
 static int ckpt_fill_signal(struct task_struct *t, struct ckpt_hdr_signal *hs,
-			    struct ckpt_hdr_siginfo *hi, unsigned int *n, unsigned int max)
+			    struct ckpt_hdr_siginfo *hi, unsigned int *n, unsigned int max,
+			    bool process)
 {
 	unsigned long flags;
 	ktime_t left;
 
 	if (!lock_task_sighand(t, &flags))
 		return -ESRCH;
-	if (ckpt_count_pending(&t->pending) + ckpt_count_pending(&t->signal->shared_pending) >
-	    max) {
+	if (ckpt_count_pending(&t->pending) +
+	    (process ? ckpt_count_pending(&t->signal->shared_pending) : 0) > max) {
 		/* more signals came since they were counted */
 		unlock_task_sighand(t, &flags);
 		return -EAGAIN;
 	}
 	hs->blocked = t->blocked.sig[0];
 	ckpt_fill_pending(hi, n, max, &t->pending, false);
+	if (!process) {
+		unlock_task_sighand(t, &flags);
+		return 0;
+	}
 	ckpt_fill_pending(hi, n, max, &t->signal->shared_pending, true);
 	if (hrtimer_active(&t->signal->real_timer)) {
 		left = hrtimer_get_remaining(&t->signal->real_timer);
@@ -153,18 +164,20 @@ int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t)
 	int ret;
 
 	BUILD_BUG_ON(sizeof(siginfo_t) != CKPT_SIGINFO_SIZE);
-	ret = checkpoint_timers_unsupported(ctx, t);
-	if (!ret)
-		ret = checkpoint_sighand(ctx, t);
-	if (ret)
-		return ret;
+	if (!ctx->cur->thread) {
+		ret = checkpoint_timers_unsupported(ctx, t);
+		if (!ret)
+			ret = checkpoint_sighand(ctx, t);
+		if (ret)
+			return ret;
+	}
 	hs = ckpt_hdr_alloc(CKPT_HDR_SIGNAL, sizeof(*hs));
 	if (!hs)
 		return ckpt_err(ctx, -ENOMEM, "pid %d: no memory for its signal state", ctx->pid);
 	do {
 		kvfree(hi);
 		/* room for a few more signals arriving meanwhile */
-		nr = ckpt_count_signals(t) + 16;
+		nr = ckpt_count_signals(t, !ctx->cur->thread) + 16;
 		hi = kvcalloc(nr, sizeof(*hi), GFP_KERNEL);
 		if (!hi) {
 			ret = ckpt_err(ctx, -ENOMEM, "pid %d: no memory for %u pending signals",
@@ -172,7 +185,7 @@ int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t)
 			goto out;
 		}
 		n = 0;
-		ret = ckpt_fill_signal(t, hs, hi, &n, nr);
+		ret = ckpt_fill_signal(t, hs, hi, &n, nr, !ctx->cur->thread);
 	} while (ret == -EAGAIN);
 	if (ret) {
 		ret = ckpt_err(ctx, ret, "pid %d: exited", ctx->pid);
@@ -231,7 +244,9 @@ int restore_signals(struct ckpt_ctx *ctx)
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	ctx->signals = st;
+	ctx->cur->signals = st;
+	if (ctx->cur->thread)
+		goto signal;
 	st->sighand = ckpt_read_obj(ctx, CKPT_HDR_SIGHAND);
 	if (IS_ERR(st->sighand)) {
 		ret = PTR_ERR(st->sighand);
@@ -241,6 +256,7 @@ int restore_signals(struct ckpt_ctx *ctx)
 	ret = restore_check_sighand(ctx, st->sighand);
 	if (ret)
 		return ret;
+signal:
 	st->signal = ckpt_read_obj(ctx, CKPT_HDR_SIGNAL);
 	if (IS_ERR(st->signal)) {
 		ret = PTR_ERR(st->signal);
@@ -252,6 +268,9 @@ int restore_signals(struct ckpt_ctx *ctx)
 	    st->signal->real_interval_ns > KTIME_MAX / 2)
 		return ckpt_err(ctx, -EINVAL, "signal: %u pending signals or bad timer",
 				st->signal->nr_pending);
+	if (ctx->cur->thread && (st->signal->real_value_ns || st->signal->real_interval_ns))
+		return ckpt_err(ctx, -EINVAL, "signal: thread %d has the process' timer",
+				ctx->pid);
 	if (!st->signal->nr_pending)
 		return 0;
 	st->pending = kvcalloc(st->signal->nr_pending, sizeof(*st->pending), GFP_KERNEL);
@@ -267,6 +286,9 @@ int restore_signals(struct ckpt_ctx *ctx)
 		ret = restore_check_siginfo(ctx, st->pending[i]);
 		if (ret)
 			return ret;
+		if (ctx->cur->thread && st->pending[i]->shared)
+			return ckpt_err(ctx, -EINVAL,
+					"siginfo: thread %d has a signal of the process", ctx->pid);
 	}
 	return 0;
 }
@@ -274,11 +296,16 @@ int restore_signals(struct ckpt_ctx *ctx)
 /**
  * restore_signals_apply - install the checked signal state in current
  * @ctx: restart context after restore_signals()
+ * @ts: the state of current
+ *
+ * Signals that came while restarting (SIGCHLD from a recreated zombie) are
+ * dropped first: the image says what is pending.
  */
-void restore_signals_apply(struct ckpt_ctx *ctx)
+void restore_signals_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 {
-	struct ckpt_signal_state *st = ctx->signals;
+	struct ckpt_signal_state *st = ts->signals;
 	struct ckpt_hdr_signal *hs = st->signal;
+	struct sighand_struct *sh;
 	struct kernel_siginfo info;
 	struct k_sigaction ka;
 	struct hrtimer *timer;
@@ -286,7 +313,7 @@ void restore_signals_apply(struct ckpt_ctx *ctx)
 	sigset_t blocked;
 	int i;
 
-	for (i = 0; i < CKPT_NSIG; i++) {
+	for (i = 0; st->sighand && i < CKPT_NSIG; i++) {
 		struct ckpt_sigaction *a = &st->sighand->action[i];
 
 		if (sig_kernel_only(i + 1))
@@ -300,6 +327,18 @@ void restore_signals_apply(struct ckpt_ctx *ctx)
 	}
 	siginitset(&blocked, hs->blocked & ~(sigmask(SIGKILL) | sigmask(SIGSTOP)));
 	set_current_blocked(&blocked);
+	if (!fatal_signal_pending(current)) {
+		if (ts->thread) {
+			/* current's own sighand can't change under it */
+			sh = rcu_dereference_protected(current->sighand, true);
+			spin_lock_irq(&sh->siglock);
+			flush_sigqueue(&current->pending);
+			recalc_sigpending();
+			spin_unlock_irq(&sh->siglock);
+		} else {
+			flush_signals(current);
+		}
+	}
 
 	for (i = 0; i < hs->nr_pending; i++) {
 		struct ckpt_hdr_siginfo *hi = st->pending[i];
@@ -309,7 +348,7 @@ void restore_signals_apply(struct ckpt_ctx *ctx)
 				 hi->shared ? PIDTYPE_TGID : PIDTYPE_PID);
 	}
 
-	if (!lock_task_sighand(current, &flags))
+	if (ts->thread || !lock_task_sighand(current, &flags))
 		return;
 	timer = &current->signal->real_timer;
 	current->signal->it_real_incr = ns_to_ktime(hs->real_interval_ns);
@@ -320,7 +359,7 @@ void restore_signals_apply(struct ckpt_ctx *ctx)
 
 /**
  * ckpt_signals_free - free what restore_signals() kept
- * @p: ctx->signals, or NULL
+ * @p: the signal state of a task, or NULL
  */
 void ckpt_signals_free(void *p)
 {

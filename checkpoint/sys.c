@@ -69,9 +69,23 @@ SYSCALL_DEFINE4(checkpoint, pid_t, pid, int, fd, unsigned long, flags, int, logf
 	return ret;
 }
 
-static int restart_current(struct ckpt_ctx *ctx, pid_t pid)
+static int restart_validate(struct ckpt_ctx *ctx, pid_t pid)
 {
 	return do_restart(ctx);
+}
+
+/*
+ * The processes of an image share its file, and read it in turns: the
+ * file position lock of fdget_pos() can't be held across a restart.
+ * A restored program sees restart(2) return what its ax held.
+ */
+static long restart_fd(struct ckpt_ctx *ctx, int fd)
+{
+	CLASS(fd, f)(fd);
+
+	if (fd_empty(f))
+		return ckpt_err(ctx, -EBADF, "fd %d is not open", fd);
+	return do_restart_join(ctx, fd_file(f), fd);
 }
 
 SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags, int, logfd)
@@ -86,11 +100,10 @@ SYSCALL_DEFINE4(restart, pid_t, pid, int, fd, unsigned long, flags, int, logfd)
 		ret = ckpt_err(ctx, -EINVAL, "unknown flags %#lx", flags & ~RESTART_FLAGS_ALL);
 	else if (pid)
 		ret = ckpt_err(ctx, -EINVAL, "pid %d: must be 0", pid);
+	else if (flags & RESTART_VALIDATE)
+		ret = ckpt_with_file(ctx, fd, pid, restart_validate);
 	else
-		ret = ckpt_with_file(ctx, fd, pid, restart_current);
-	/* a restored program sees restart(2) return what its ax held */
-	if (!ret && !(flags & RESTART_VALIDATE))
-		ret = ctx->ret;
+		ret = restart_fd(ctx, fd);
 	ckpt_ctx_put(ctx);
 	return ret;
 }

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The task tree and the per-task record.
- *
- * For now an image holds one process: the tree record names it and its
- * records follow: task, CPU, memory, files, signals.
+ * One task of the tree: its records in order (task, CPU, memory, files,
+ * signals) and the per-task record itself.
  */
 
 #include <linux/capability.h>
@@ -31,75 +29,6 @@
 #include <linux/threads.h>
 #include <asm/syscall.h>
 #include <asm/unistd.h>
-
-static void checkpoint_pids(struct ckpt_pids *p, struct task_struct *t)
-{
-	struct pid_namespace *ns;
-
-	rcu_read_lock();
-	p->vpid = task_pid_vnr(t);
-	p->vtgid = task_tgid_vnr(t);
-	p->vppid = task_ppid_nr_ns(t, task_active_pid_ns(current));
-	p->vpgid = task_pgrp_vnr(t);
-	p->vsid = task_session_vnr(t);
-	ns = task_active_pid_ns(t);
-	p->depth = ns ? ns->level : 0;
-	rcu_read_unlock();
-}
-
-static int restore_check_pids(struct ckpt_ctx *ctx, const struct ckpt_pids *p, u32 i)
-{
-	if (p->vpid <= 0 || p->vpid > PID_MAX_LIMIT || p->vtgid <= 0 ||
-	    p->vtgid > PID_MAX_LIMIT || p->vppid < 0 || p->vppid > PID_MAX_LIMIT ||
-	    p->vpgid < 0 || p->vpgid > PID_MAX_LIMIT || p->vsid < 0 ||
-	    p->vsid > PID_MAX_LIMIT || p->depth > MAX_PID_NS_LEVEL)
-		return ckpt_err(ctx, -EINVAL, "tree: task %u has bad pids %d/%d/%d/%d/%d depth %u",
-				i, p->vpid, p->vtgid, p->vppid, p->vpgid, p->vsid, p->depth);
-	return 0;
-}
-
-static int checkpoint_tree(struct ckpt_ctx *ctx, struct task_struct *root)
-{
-	struct ckpt_hdr_tree *tree;
-	int ret;
-
-	tree = ckpt_hdr_alloc(CKPT_HDR_TREE, struct_size(tree, pids, 1));
-	if (!tree)
-		return ckpt_err(ctx, -ENOMEM, "no memory for the task tree");
-	tree->nr_tasks = 1;
-	checkpoint_pids(&tree->pids[0], root);
-	ret = ckpt_write_obj(ctx, &tree->h);
-	kfree(tree);
-	return ret;
-}
-
-static int restore_tree(struct ckpt_ctx *ctx, u32 *nr_tasks)
-{
-	struct ckpt_hdr_tree *tree;
-	int ret = 0;
-	u32 i;
-
-	tree = ckpt_read_obj(ctx, CKPT_HDR_TREE);
-	if (IS_ERR(tree))
-		return PTR_ERR(tree);
-	if (!tree->nr_tasks || tree->nr_tasks > CKPT_TREE_MAX_TASKS ||
-	    tree->h.len != ckpt_record_len(struct_size(tree, pids, tree->nr_tasks))) {
-		ret = ckpt_err(ctx, -EINVAL, "offset %llu: tree of %u tasks in a %u byte record",
-			       ctx->rec_pos, tree->nr_tasks, tree->h.len);
-		goto out;
-	}
-	if (tree->_reserved) {
-		ret = ckpt_err(ctx, -EINVAL, "tree: reserved field is %#x", tree->_reserved);
-		goto out;
-	}
-	for (i = 0; i < tree->nr_tasks && !ret; i++)
-		ret = restore_check_pids(ctx, &tree->pids[i], i);
-	*nr_tasks = tree->nr_tasks;
-	ctx->pid = tree->pids[0].vpid;
-out:
-	kvfree(tree);
-	return ret;
-}
 
 static clockid_t ckpt_sleep_clock_ok(clockid_t clockid)
 {
@@ -281,7 +210,7 @@ static int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	}
 	task_unlock(t->group_leader);
 	checkpoint_restart_block(t, ht);
-	ctx->task = ht;		/* the CPU state depends on it */
+	ctx->cur->hdr = ht;	/* the CPU state depends on it */
 	return ckpt_write_obj(ctx, &ht->h);
 }
 
@@ -370,8 +299,8 @@ static int restore_task(struct ckpt_ctx *ctx, u32 i)
 		kvfree(ht);
 		return ret;
 	}
-	kvfree(ctx->task);
-	ctx->task = ht;
+	kvfree(ctx->cur->hdr);
+	ctx->cur->hdr = ht;
 	return 0;
 }
 
@@ -430,17 +359,19 @@ static int restore_creds(struct ckpt_ctx *ctx, struct ckpt_hdr_task *ht)
 
 /**
  * restore_task_apply - give current the task state of the image
- * @ctx: restart context, after every other record of the task
+ * @ctx: restart context, after every record of the image
+ * @ts: the state of current
  *
  * Return: 0 or a negative errno (the task is past the point of no return).
  */
-int restore_task_apply(struct ckpt_ctx *ctx)
+int restore_task_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 {
-	struct ckpt_hdr_task *ht = ctx->task;
+	struct ckpt_hdr_task *ht = ts->hdr;
 	struct restart_block *rb = &current->restart_block;
 	int ret;
 
-	ret = restore_rlimits(ctx, ht);
+	/* the rlimits belong to the process: its leader sets them */
+	ret = ts->thread ? 0 : restore_rlimits(ctx, ht);
 	if (ret)
 		return ret;
 	set_task_comm(current, ht->comm);
@@ -481,64 +412,75 @@ int restore_task_apply(struct ckpt_ctx *ctx)
 }
 
 /**
- * checkpoint_tasks - write the task tree and the state of its task
+ * checkpoint_task_all - write the records of one task of the tree
  * @ctx: checkpoint context
- * @root: the process being checkpointed, current or frozen
+ * @ts: the task, current or frozen
  *
  * Return: 0 or a negative errno.
  */
-int checkpoint_tasks(struct ckpt_ctx *ctx, struct task_struct *root)
+int checkpoint_task_all(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 {
+	struct task_struct *t = ts->task;
 	int ret;
 
-	ret = checkpoint_tree(ctx, root);
+	ctx->cur = ts;
+	ctx->pid = ts->pid;
+	ret = checkpoint_task(ctx, t);
 	if (!ret)
-		ret = checkpoint_task(ctx, root);
+		ret = checkpoint_cpu(ctx, t);
+	/* a thread's memory and files are its leader's, saved before it */
+	if (!ret && !ts->thread)
+		ret = checkpoint_mm(ctx, t);
+	if (!ret && !ts->thread)
+		ret = checkpoint_files(ctx, t);
 	if (!ret)
-		ret = checkpoint_cpu(ctx, root);
-	if (!ret)
-		ret = checkpoint_mm(ctx, root);
-	if (!ret)
-		ret = checkpoint_files(ctx, root);
-	if (!ret)
-		ret = checkpoint_signals(ctx, root);
+		ret = checkpoint_signals(ctx, t);
 	return ret;
 }
 
 /**
- * restore_tasks - read the task tree and restore its task into current
+ * restore_task_all - read the records of one task of the tree
  * @ctx: restart context
+ * @ts: the task's state; unless validating, current is that task
  *
  * With RESTART_VALIDATE every record is read and checked and nothing is
  * changed. Otherwise current becomes the task of the image; the task
- * state, the signals and the CPU state are applied by do_restart() once
- * the tail has been checked.
+ * state, the signals and the CPU state are kept in @ts and applied once
+ * the whole image has been read.
  *
  * Return: 0 or a negative errno.
  */
-int restore_tasks(struct ckpt_ctx *ctx)
+int restore_task_all(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 {
-	u32 nr_tasks = 0;
 	int ret;
 
-	ret = restore_tree(ctx, &nr_tasks);
-	if (ret)
-		return ret;
-	if (nr_tasks != 1)
-		return ckpt_err(ctx, -EOPNOTSUPP, "tree: %u tasks, only one is supported",
-				nr_tasks);
-	if (!(ctx->uflags & RESTART_VALIDATE) && ctx->pid != task_pid_vnr(current))
-		return ckpt_err(ctx, -EINVAL,
-				"the image is of pid %d, the restarting process is pid %d",
-				ctx->pid, task_pid_vnr(current));
-	ret = restore_task(ctx, 0);
+	ctx->cur = ts;
+	ctx->pid = ts->pid;
+	ret = restore_task(ctx, ts - ctx->tasks);
 	if (!ret)
 		ret = restore_cpu(ctx);
-	if (!ret)
+	if (!ret && !ts->thread)
 		ret = restore_mm(ctx);
-	if (!ret)
+	if (!ret && !ts->thread)
 		ret = restore_files(ctx);
 	if (!ret)
 		ret = restore_signals(ctx);
 	return ret;
+}
+
+/**
+ * ckpt_task_state_free - release what a task's state holds
+ * @ts: the state
+ */
+void ckpt_task_state_free(struct ckpt_task_state *ts)
+{
+	if (ts->task)
+		put_task_struct(ts->task);
+	ts->task = NULL;
+	kvfree(ts->hdr);
+	ts->hdr = NULL;
+	ckpt_arch_free(ts->arch);
+	ts->arch = NULL;
+	ckpt_signals_free(ts->signals);
+	ts->signals = NULL;
 }

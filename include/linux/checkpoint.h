@@ -9,10 +9,15 @@
 #include <linux/checkpoint_hdr.h>
 #include <linux/compiler_attributes.h>
 #include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
 #include <uapi/linux/checkpoint.h>
 
 struct bio_vec;
+struct ckpt_objhash;
 struct file;
 struct page;
 struct task_struct;
@@ -21,8 +26,38 @@ struct task_struct;
 #define CKPT_CTX_CHECKPOINT	BIT(0)	/* a checkpoint(2) operation */
 #define CKPT_CTX_RESTART	BIT(1)	/* a restart(2) operation */
 #define CKPT_CTX_IO_FAILED	BIT(2)	/* the image can't take more records */
-#define CKPT_CTX_FROZEN		BIT(3)	/* root_task is held frozen */
-#define CKPT_CTX_COMMITTED	BIT(4)	/* restart has begun to change current */
+
+/* object types in the object hash (objhash.c) */
+enum {
+	CKPT_OBJ_FILE = 1,	/* struct file */
+};
+
+/**
+ * struct ckpt_task_state - one task of the tree being saved or restored
+ * @pid: its pid, in the tree's pid namespace
+ * @task: checkpoint: the task, with a reference; restart: the task that
+ *	called restart(2) for this pid, once it has
+ * @thread: a thread, not the leader of its thread group: it has no mm,
+ *	files or signal handlers of its own in the image
+ * @frozen: checkpoint: the task is held frozen by us
+ * @committed: restart: the task has begun to change (see do_restart())
+ * @hdr: its task record: written by checkpoint, checked by restart and
+ *	applied at the end
+ * @arch: restart: the checked CPU state, applied when everything else is
+ * @signals: restart: the checked signal state, applied at the end
+ * @ret: restart: the value restart(2) returns to the restored program
+ */
+struct ckpt_task_state {
+	pid_t pid;
+	struct task_struct *task;
+	bool thread;
+	bool frozen;
+	bool committed;
+	struct ckpt_hdr_task *hdr;
+	void *arch;
+	void *signals;
+	long ret;
+};
 
 /**
  * struct ckpt_ctx - state of one checkpoint or restart operation
@@ -40,16 +75,27 @@ struct task_struct;
  * @rec_pos: @pos at the start of the last record read
  * @rec_nr: @nr_records at the start of the last record read
  * @rec_crc: @crc at the start of the last record read
- * @root_task: the task being checkpointed, with a reference, or NULL
+ * @root_task: the root of the tree being checkpointed, with a reference
+ * @log_lock: serializes messages and @error (the tasks of a restart apply
+ *	their state at the same time)
  * @error: the first error of the operation, a negative errno, or 0
  * @err_msg: the message that went with @error
  * @scratch: a page for formatting messages
- * @pid: pid of the task saved or restored, in the caller's namespace
- * @arch: restart: the checked CPU state, applied when everything else is
- * @task: the task record: written by checkpoint, checked by restart and
- * applied at the end
- * @signals: restart: the checked signal state, applied at the end
- * @ret: restart: the value restart(2) returns to the restored program
+ * @pid: pid of the task being saved or restored, for messages
+ * @tree: restart: the pids of the tree, @nr_tasks of them, the root first
+ * @pid_index: restart: pid -> index in @tree
+ * @tree_flags: CKPT_TREE_* flags of the tree
+ * @nr_tasks: tasks in @tree
+ * @tasks: the state of each task of @tree, same order
+ * @cur: the entry of @tasks being saved or restored
+ * @objs: the object hash (objhash.c)
+ * @node: restart: in the list of restarts under way (restart.c)
+ * @waitq: restart: where the tasks wait for their turn and for the end
+ * @turn: restart: the index in @tree of the task whose records are read
+ *	next, nr_tasks once all are read; negative before the tree is read
+ * @turn_start: restart: jiffies when @turn last moved
+ * @done: restart: every record and the tail were read and checked
+ * @abort: restart: a task failed (negative errno): all give up
  */
 struct ckpt_ctx {
 	struct kref ref;
@@ -67,14 +113,24 @@ struct ckpt_ctx {
 	u32 rec_nr;
 	u32 rec_crc;
 	struct task_struct *root_task;
+	struct mutex log_lock;		/* messages and @error */
 	int error;
 	char err_msg[CKPT_ERROR_MSG_MAX];
 	char *scratch;
 	pid_t pid;
-	void *arch;
-	struct ckpt_hdr_task *task;
-	void *signals;
-	long ret;
+	struct ckpt_pids *tree;
+	struct xarray pid_index;
+	u32 tree_flags;
+	u32 nr_tasks;
+	struct ckpt_task_state *tasks;
+	struct ckpt_task_state *cur;
+	struct ckpt_objhash *objs;
+	struct list_head node;
+	wait_queue_head_t waitq;
+	int turn;
+	unsigned long turn_start;
+	bool done;
+	int abort;
 };
 
 /* ctx.c: the context, logging and errors */
@@ -100,19 +156,40 @@ void *ckpt_read_obj(struct ckpt_ctx *ctx, u32 type);
 int ckpt_read_hdr_only(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type);
 int ckpt_read_tail(struct ckpt_ctx *ctx);
 
+/* objhash.c: objects shared by several tasks */
+int ckpt_obj_hash_alloc(struct ckpt_ctx *ctx);
+void ckpt_obj_hash_free(struct ckpt_ctx *ctx);
+int ckpt_obj_lookup_add(struct ckpt_ctx *ctx, void *ptr, u32 type, u32 *objref);
+u32 ckpt_obj_users(struct ckpt_ctx *ctx, void *ptr);
+int ckpt_obj_for_each(struct ckpt_ctx *ctx, u32 type,
+		      int (*fn)(struct ckpt_ctx *ctx, void *ptr, u32 objref, u32 users,
+				void *arg), void *arg);
+int ckpt_obj_insert(struct ckpt_ctx *ctx, u32 objref, void *ptr, u32 type);
+int ckpt_obj_check_new(struct ckpt_ctx *ctx, u32 objref, u32 type);
+int ckpt_obj_check_ref(struct ckpt_ctx *ctx, u32 objref, u32 type);
+void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref, u32 type);
+
 /* header.c: the image header */
 void ckpt_fill_header(struct ckpt_ctx *ctx, struct ckpt_hdr_header *hh);
 int ckpt_check_header(struct ckpt_ctx *ctx, const struct ckpt_hdr_header *hh);
 int checkpoint_header(struct ckpt_ctx *ctx);
 int restore_header(struct ckpt_ctx *ctx);
 
-/* task.c: the task tree and the tasks */
-int checkpoint_tasks(struct ckpt_ctx *ctx, struct task_struct *root);
-int restore_tasks(struct ckpt_ctx *ctx);
+/* tree.c: the task tree */
+int checkpoint_tree(struct ckpt_ctx *ctx);
+int restore_tree(struct ckpt_ctx *ctx);
+int restore_check_tree_task(struct ckpt_ctx *ctx, u32 i);
+int restore_check_zombie(struct ckpt_ctx *ctx, u32 i);
+int restore_wait_threads(struct ckpt_ctx *ctx);
+void ckpt_tree_free(struct ckpt_ctx *ctx);
 
-/* freeze.c: holding the target still */
-int checkpoint_freeze(struct ckpt_ctx *ctx, struct task_struct *t);
-void checkpoint_thaw(struct ckpt_ctx *ctx, struct task_struct *t, bool kill);
+/* task.c: one task */
+int checkpoint_task_all(struct ckpt_ctx *ctx, struct ckpt_task_state *ts);
+int restore_task_all(struct ckpt_ctx *ctx, struct ckpt_task_state *ts);
+
+/* freeze.c: holding the tree still */
+int checkpoint_freeze(struct ckpt_ctx *ctx);
+void checkpoint_thaw(struct ckpt_ctx *ctx, bool kill);
 
 /* memory.c: the address space */
 int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t);
@@ -120,16 +197,18 @@ int restore_mm(struct ckpt_ctx *ctx);
 
 /* files.c: fs_struct and the fd table */
 int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t);
+int checkpoint_check_leaks(struct ckpt_ctx *ctx);
 int restore_files(struct ckpt_ctx *ctx);
 
 /* signal.c: handlers, masks, pending signals, itimers */
 int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_signals(struct ckpt_ctx *ctx);
-void restore_signals_apply(struct ckpt_ctx *ctx);
+void restore_signals_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts);
 void ckpt_signals_free(void *signals);
 
 /* task.c: the per-task record, applied last on restart */
-int restore_task_apply(struct ckpt_ctx *ctx);
+int restore_task_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts);
+void ckpt_task_state_free(struct ckpt_task_state *ts);
 
 /* helpers for records that end with a path */
 int ckpt_file_path(struct ckpt_ctx *ctx, struct file *file, const char *what, char *buf,
@@ -140,6 +219,7 @@ int ckpt_check_string(struct ckpt_ctx *ctx, const char *what, const char *s, u32
 /* checkpoint.c and restart.c: a whole image */
 int do_checkpoint(struct ckpt_ctx *ctx, pid_t pid);
 int do_restart(struct ckpt_ctx *ctx);
+long do_restart_join(struct ckpt_ctx *fresh, struct file *file, int fd);
 
 /* arch/<arch>/checkpoint/: the architecture's header record */
 void ckpt_arch_fill_header(struct ckpt_hdr_header_arch *ha);
@@ -148,7 +228,7 @@ int checkpoint_arch_header(struct ckpt_ctx *ctx);
 int restore_arch_header(struct ckpt_ctx *ctx);
 int checkpoint_cpu(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_cpu(struct ckpt_ctx *ctx);
-void restore_cpu_apply(struct ckpt_ctx *ctx);
+void restore_cpu_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts);
 void ckpt_arch_free(void *arch);
 
 #endif /* _LINUX_CHECKPOINT_H */

@@ -81,7 +81,7 @@ static int ckpt_syscall_resume(struct ckpt_ctx *ctx, struct task_struct *t,
 	}
 	if (nr < 0)
 		return 0;	/* stopped in user mode */
-	if (nr == __NR_restart_syscall && ctx->task->restart_kind == CKPT_RESTART_NONE)
+	if (nr == __NR_restart_syscall && ctx->cur->hdr->restart_kind == CKPT_RESTART_NONE)
 		return ckpt_err(ctx, -EBUSY,
 				"pid %d: in a restarted system call that can't be saved",
 				ctx->pid);
@@ -101,7 +101,7 @@ static int ckpt_syscall_resume(struct ckpt_ctx *ctx, struct task_struct *t,
 	case -ERESTART_RESTARTBLOCK:
 		hc->ip -= CKPT_SYSCALL_INSN_LEN;
 		/* a sleep or wait we know resumes where it was; others start over */
-		hc->ax = ctx->task->restart_kind != CKPT_RESTART_NONE ?
+		hc->ax = ctx->cur->hdr->restart_kind != CKPT_RESTART_NONE ?
 			 __NR_restart_syscall : nr;
 		return 0;
 	}
@@ -110,7 +110,7 @@ static int ckpt_syscall_resume(struct ckpt_ctx *ctx, struct task_struct *t,
 
 /**
  * checkpoint_cpu - write the CPU and FPU records of a task
- * @ctx: checkpoint context, with ctx->task filled for @t
+ * @ctx: checkpoint context, with ctx->cur->hdr filled for @t
  * @t: current, or a frozen task
  *
  * Return: 0 or a negative errno.
@@ -181,7 +181,7 @@ int restore_cpu(struct ckpt_ctx *ctx)
 	st = kzalloc(sizeof(*st), GFP_KERNEL);
 	if (!st)
 		return -ENOMEM;
-	ctx->arch = st;
+	ctx->cur->arch = st;
 
 	hc = ckpt_read_obj(ctx, CKPT_HDR_CPU);
 	if (IS_ERR(hc))
@@ -225,13 +225,14 @@ int restore_cpu(struct ckpt_ctx *ctx)
 /**
  * restore_cpu_apply - load the checked CPU state into current
  * @ctx: restart context after restore_cpu()
+ * @ts: the state of current
  *
- * Sets ctx->ret, the value restart(2) returns, which user space sees in ax.
+ * Sets @ts->ret, the value restart(2) returns, which user space sees in ax.
  * An invalid FPU state kills the task: it is past the point of no return.
  */
-void restore_cpu_apply(struct ckpt_ctx *ctx)
+void restore_cpu_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 {
-	struct ckpt_arch_state *st = ctx->arch;
+	struct ckpt_arch_state *st = ts->arch;
 	struct ckpt_hdr_cpu *hc = &st->cpu;
 	struct pt_regs *regs = current_pt_regs();
 
@@ -256,7 +257,7 @@ void restore_cpu_apply(struct ckpt_ctx *ctx)
 	regs->ss = __USER_DS;
 	/* not in a system call any more: no restart fixups on the way out */
 	regs->orig_ax = -1;
-	ctx->ret = hc->ax;
+	ts->ret = hc->ax;
 
 	do_arch_prctl_64(current, ARCH_SET_FS, hc->fs_base);
 	do_arch_prctl_64(current, ARCH_SET_GS, hc->gs_base);
@@ -269,7 +270,7 @@ void restore_cpu_apply(struct ckpt_ctx *ctx)
 
 /**
  * ckpt_arch_free - free what restore_cpu() kept
- * @arch: ctx->arch, or NULL
+ * @arch: the arch state of a task, or NULL
  */
 void ckpt_arch_free(void *arch)
 {

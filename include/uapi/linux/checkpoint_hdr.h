@@ -12,10 +12,14 @@
  * An image is:
  *
  *	HEADER HEADER_ARCH TREE
- *	then for each task:
+ *	then for each live task, in the order of the tree:
  *	    TASK CPU FPU MM VMA... (PAGES PAGE_DATA)... FS FILES FD...
  *	    SIGHAND SIGNAL SIGINFO...
  *	TAIL
+ *
+ * Objects used by several tasks (an open file shared through fork(2) or
+ * dup(2)) are saved once, where they are first met, and get an object
+ * reference (objref): a number that later records use to name them.
  *
  * A checkpoint that fails after the image file was accepted writes an
  * ERROR record (and then the TAIL) so that the image itself says why.
@@ -30,7 +34,7 @@
 
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL	/* "CKPTIMG" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL	/* "CKPTEND" */
-#define CKPT_FORMAT_VERSION	2
+#define CKPT_FORMAT_VERSION	3
 
 #define CKPT_ALIGN		8
 #define CKPT_RELEASE_LEN	72	/* utsname()->release, NUL padded */
@@ -108,20 +112,32 @@ struct ckpt_hdr_header {
 	char release[CKPT_RELEASE_LEN];	/* kernel release, NUL padded */
 };
 
-/* CKPT_HDR_TREE: the tasks of the image, in the order their TASK records follow */
+/*
+ * CKPT_HDR_TREE: the tasks of the image, the root first and every task after
+ * its parent; the live ones have their records in this order. A zombie has
+ * no records: it is recreated by its parent, and exits with exit_code.
+ */
 struct ckpt_pids {
-	__s32 vpid;			/* pids as seen by the checkpointer */
-	__s32 vtgid;
-	__s32 vppid;
+	__s32 vpid;			/* pids as seen by the checkpointer, or in */
+	__s32 vtgid;			/* the root's pid namespace (CKPT_TREE_PIDNS); */
+	__s32 vppid;			/* 0: outside the tree's pid namespace */
 	__s32 vpgid;
 	__s32 vsid;
-	__u32 depth;			/* pid namespace level of the task */
+	__u32 depth;			/* pid namespace level below the root's */
+	__u32 flags;			/* CKPT_PIDS_* */
+	__s32 exit_code;		/* CKPT_PIDS_ZOMBIE: as wait(2) reports it */
 };
+
+#define CKPT_PIDS_ZOMBIE	0x1	/* exited, not reaped yet */
+#define CKPT_PIDS_FLAGS_ALL	CKPT_PIDS_ZOMBIE
+
+#define CKPT_TREE_PIDNS		0x1	/* the root is the init of its pid namespace */
+#define CKPT_TREE_FLAGS_ALL	CKPT_TREE_PIDNS
 
 struct ckpt_hdr_tree {
 	struct ckpt_hdr h;
 	__u32 nr_tasks;
-	__u32 _reserved;		/* zero */
+	__u32 flags;			/* CKPT_TREE_* */
 	struct ckpt_pids pids[];	/* nr_tasks entries */
 };
 
@@ -262,15 +278,20 @@ enum {
 	CKPT_FD_REG = 1,		/* regular file, by path */
 	CKPT_FD_DIR = 2,		/* directory, by path */
 	CKPT_FD_CHR = 3,		/* character device, by path and number */
-	CKPT_FD_DUP = 4,		/* the same open file as fd dup_of */
+	CKPT_FD_REF = 4,		/* an open file saved before: objref */
 };
 
+/*
+ * An open file gets an objref when it is first saved: 1 for the first
+ * file of the image, then 2... A CKPT_FD_REF record names a file saved
+ * earlier, by this task or another one, which shares it (and its offset).
+ */
 struct ckpt_hdr_fd {
 	struct ckpt_hdr h;
 	__s32 fd;
 	__u32 kind;			/* CKPT_FD_* */
 	__u32 cloexec;			/* 0 or 1 */
-	__s32 dup_of;			/* CKPT_FD_DUP: an earlier fd; else -1 */
+	__u32 objref;			/* the open file */
 	__u32 f_flags;			/* open flags: access mode, O_APPEND... */
 	__u32 rdev;			/* CKPT_FD_CHR: device number (new_encode_dev) */
 	__s64 pos;			/* file position */

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The object hash: objects that several tasks share, saved once.
+ *
+ * Checkpoint meets a shared object (an open file reached from two fds or
+ * two tasks) more than once; the first time it is saved and given an
+ * object reference (objref), the next times only its objref is written.
+ * Objrefs are handed out in order: 1, 2, 3...
+ *
+ * Restart reads the objects in the same order and files each under the
+ * objref the image gives it, which must be the next one; later records
+ * fetch the object by objref. Both sides hold a reference on every object
+ * in the hash until the context is freed.
+ */
+
+#include <linux/checkpoint.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/hash.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+
+#define CKPT_OBJ_HASH_BITS	10
+
+struct ckpt_obj {
+	struct hlist_node node;		/* in ckpt_objhash.heads, by ptr */
+	void *ptr;
+	u32 objref;
+	u32 type;			/* CKPT_OBJ_* */
+	u32 users;			/* checkpoint: times met in the tree */
+};
+
+struct ckpt_objhash {
+	struct hlist_head heads[1 << CKPT_OBJ_HASH_BITS];
+	struct xarray refs;		/* objref -> struct ckpt_obj */
+	u32 last;			/* the last objref handed out or read */
+};
+
+static void ckpt_obj_grab(u32 type, void *ptr)
+{
+	switch (type) {
+	case CKPT_OBJ_FILE:
+		get_file(ptr);
+		break;
+	}
+}
+
+static void ckpt_obj_drop(u32 type, void *ptr)
+{
+	switch (type) {
+	case CKPT_OBJ_FILE:
+		fput(ptr);
+		break;
+	}
+}
+
+static const char *ckpt_obj_name(u32 type)
+{
+	switch (type) {
+	case CKPT_OBJ_FILE:
+		return "open file";
+	}
+	return "object";
+}
+
+/**
+ * ckpt_obj_hash_alloc - give @ctx an empty object hash
+ * @ctx: checkpoint or restart context
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int ckpt_obj_hash_alloc(struct ckpt_ctx *ctx)
+{
+	struct ckpt_objhash *oh;
+	int i;
+
+	oh = kvzalloc(sizeof(*oh), GFP_KERNEL);
+	if (!oh)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(oh->heads); i++)
+		INIT_HLIST_HEAD(&oh->heads[i]);
+	xa_init(&oh->refs);
+	ctx->objs = oh;
+	return 0;
+}
+
+/**
+ * ckpt_obj_hash_free - drop every object of the hash and the hash
+ * @ctx: the context
+ */
+void ckpt_obj_hash_free(struct ckpt_ctx *ctx)
+{
+	struct ckpt_objhash *oh = ctx->objs;
+	struct ckpt_obj *obj;
+	unsigned long i;
+
+	if (!oh)
+		return;
+	xa_for_each(&oh->refs, i, obj) {
+		ckpt_obj_drop(obj->type, obj->ptr);
+		kfree(obj);
+	}
+	xa_destroy(&oh->refs);
+	kvfree(oh);
+	ctx->objs = NULL;
+}
+
+static struct ckpt_obj *ckpt_obj_find(struct ckpt_objhash *oh, void *ptr)
+{
+	struct ckpt_obj *obj;
+
+	hlist_for_each_entry(obj, &oh->heads[hash_ptr(ptr, CKPT_OBJ_HASH_BITS)], node)
+		if (obj->ptr == ptr)
+			return obj;
+	return NULL;
+}
+
+static int ckpt_obj_new(struct ckpt_objhash *oh, void *ptr, u32 type, u32 objref)
+{
+	struct ckpt_obj *obj;
+	int ret;
+
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj)
+		return -ENOMEM;
+	obj->ptr = ptr;
+	obj->type = type;
+	obj->objref = objref;
+	obj->users = 1;
+	ret = xa_insert(&oh->refs, objref, obj, GFP_KERNEL);
+	if (ret) {
+		kfree(obj);
+		return ret;
+	}
+	ckpt_obj_grab(type, ptr);
+	hlist_add_head(&obj->node, &oh->heads[hash_ptr(ptr, CKPT_OBJ_HASH_BITS)]);
+	oh->last = objref;
+	return 0;
+}
+
+/**
+ * ckpt_obj_lookup_add - the objref of an object met by checkpoint
+ * @ctx: checkpoint context
+ * @ptr: the object
+ * @type: its CKPT_OBJ_* type
+ * @objref: its objref, old or new
+ *
+ * An object met for the first time is added to the hash, with a reference
+ * held until the context is freed, and gets the next objref.
+ *
+ * Return: 1 if the object is new (the caller saves it), 0 if it was met
+ * before (the caller writes @objref only), or a negative errno.
+ */
+int ckpt_obj_lookup_add(struct ckpt_ctx *ctx, void *ptr, u32 type, u32 *objref)
+{
+	struct ckpt_objhash *oh = ctx->objs;
+	struct ckpt_obj *obj;
+	int ret;
+
+	obj = ckpt_obj_find(oh, ptr);
+	if (obj) {
+		if (WARN_ON_ONCE(obj->type != type))
+			return -EINVAL;
+		obj->users++;
+		*objref = obj->objref;
+		return 0;
+	}
+	if (oh->last == U32_MAX)
+		return -ENOSPC;
+	ret = ckpt_obj_new(oh, ptr, type, oh->last + 1);
+	if (ret)
+		return ret;
+	*objref = oh->last;
+	return 1;
+}
+
+/**
+ * ckpt_obj_users - how many times checkpoint met an object
+ * @ctx: checkpoint context
+ * @ptr: the object
+ *
+ * Return: the number of ckpt_obj_lookup_add() calls for @ptr, 0 if none.
+ */
+u32 ckpt_obj_users(struct ckpt_ctx *ctx, void *ptr)
+{
+	struct ckpt_obj *obj = ckpt_obj_find(ctx->objs, ptr);
+
+	return obj ? obj->users : 0;
+}
+
+/**
+ * ckpt_obj_for_each - call @fn for each object of a type, in objref order
+ * @ctx: the context
+ * @type: CKPT_OBJ_* type
+ * @fn: called with the object, its objref and its users; a non-zero
+ *	return stops the walk
+ * @arg: passed to @fn
+ *
+ * Return: what the last call of @fn returned, or 0.
+ */
+int ckpt_obj_for_each(struct ckpt_ctx *ctx, u32 type,
+		      int (*fn)(struct ckpt_ctx *ctx, void *ptr, u32 objref, u32 users,
+				void *arg), void *arg)
+{
+	struct ckpt_obj *obj;
+	unsigned long i;
+	int ret = 0;
+
+	xa_for_each(&ctx->objs->refs, i, obj) {
+		if (obj->type != type)
+			continue;
+		ret = fn(ctx, obj->ptr, obj->objref, obj->users, arg);
+		if (ret)
+			break;
+	}
+	return ret;
+}
+
+/**
+ * ckpt_obj_insert - file an object restored from the image
+ * @ctx: restart context
+ * @objref: the objref the image gives it: must be the next one
+ * @ptr: the object; the hash takes its own reference
+ * @type: its CKPT_OBJ_* type
+ *
+ * Return: 0, -EINVAL (logged) if @objref is not the next one, or -ENOMEM.
+ */
+int ckpt_obj_insert(struct ckpt_ctx *ctx, u32 objref, void *ptr, u32 type)
+{
+	struct ckpt_objhash *oh = ctx->objs;
+
+	if (oh->last == U32_MAX || objref != oh->last + 1)
+		return ckpt_err(ctx, -EINVAL, "%s: objref %u, expected %u", ckpt_obj_name(type),
+				objref, oh->last + 1);
+	return ckpt_obj_new(oh, ptr, type, objref);
+}
+
+/**
+ * ckpt_obj_check_new - is @objref the one the next new object gets?
+ * @ctx: restart context
+ * @objref: objref from the image
+ * @type: CKPT_OBJ_* type, for the message
+ *
+ * Used when validating an image, where objects are not restored.
+ *
+ * Return: 0 (and @objref is taken), or -EINVAL, logged.
+ */
+int ckpt_obj_check_new(struct ckpt_ctx *ctx, u32 objref, u32 type)
+{
+	struct ckpt_objhash *oh = ctx->objs;
+
+	if (oh->last == U32_MAX || objref != oh->last + 1)
+		return ckpt_err(ctx, -EINVAL, "%s: objref %u, expected %u", ckpt_obj_name(type),
+				objref, oh->last + 1);
+	oh->last = objref;
+	return 0;
+}
+
+/**
+ * ckpt_obj_check_ref - does @objref name an object read before?
+ * @ctx: restart context
+ * @objref: objref from the image
+ * @type: CKPT_OBJ_* type, for the message
+ *
+ * Return: 0, or -EINVAL, logged.
+ */
+int ckpt_obj_check_ref(struct ckpt_ctx *ctx, u32 objref, u32 type)
+{
+	if (!objref || objref > ctx->objs->last)
+		return ckpt_err(ctx, -EINVAL, "%s: objref %u was not read before",
+				ckpt_obj_name(type), objref);
+	return 0;
+}
+
+/**
+ * ckpt_obj_fetch - the object restored under an objref
+ * @ctx: restart context
+ * @objref: objref from the image
+ * @type: the CKPT_OBJ_* type the caller expects
+ *
+ * Return: the object, without a new reference, or ERR_PTR(-EINVAL),
+ * logged, if no object of that type has that objref.
+ */
+void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref, u32 type)
+{
+	struct ckpt_obj *obj = xa_load(&ctx->objs->refs, objref);
+
+	if (!obj || obj->type != type)
+		return ERR_PTR(ckpt_err(ctx, -EINVAL, "%s: no objref %u in the image",
+					ckpt_obj_name(type), objref));
+	return obj->ptr;
+}
