@@ -154,7 +154,7 @@ int main(int argc, char **argv)
 		if (fd < 0)
 			die(image);
 		tc = now();
-		if (syscall(__NR_checkpoint, pid, fd, CHECKPOINT_KILL, 2) < 0)
+		if (syscall(__NR_checkpoint, pid, fd, CHECKPOINT_KILL | CHECKPOINT_SUBTREE, 2) < 0)
 			die("checkpoint");
 		tc = now() - tc;
 		fstat(fd, &st);

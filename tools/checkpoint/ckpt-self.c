@@ -5,8 +5,9 @@
  *   ckpt-self IMAGE [N]
  *
  * Counts to N (default 10), one number a second, and at 3 writes its own
- * image to IMAGE with checkpoint(getpid(), fd, 0, 2). The call returns the
- * checkpoint id (> 0) in the running program, and 0 in a program restarted
+ * image to IMAGE with checkpoint(getpid(), fd, CHECKPOINT_SUBTREE, 2)
+ * (its terminal is shared with the shell, hence SUBTREE). The call returns
+ * the checkpoint id (> 0) in the running program, and 0 in a program restarted
  * from that image (rstr < IMAGE), which goes on counting from 3.
  */
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <linux/checkpoint.h>
 
 int main(int argc, char **argv)
 {
@@ -35,7 +37,8 @@ int main(int argc, char **argv)
 				perror(argv[1]);
 				return 1;
 			}
-			crid = syscall(__NR_checkpoint, getpid(), fd, 0, STDERR_FILENO);
+			crid = syscall(__NR_checkpoint, getpid(), fd, CHECKPOINT_SUBTREE,
+				       STDERR_FILENO);
 			close(fd);
 			if (crid < 0) {
 				fprintf(stderr, "ckpt-self: checkpoint: %s\n", strerror(errno));

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ckpt - checkpoint a process into an image on standard output.
+ * ckpt - checkpoint a process tree into an image on standard output.
  *
- *   ckpt [--kill] [--logfile FILE] PID > IMAGE
+ *   ckpt [--kill] [--strict] [--logfile FILE] PID > IMAGE
  *
- * The kernel writes the image straight to standard output, which may be a
- * file, a pipe or a socket. Its log lines (why a checkpoint failed) go to
- * standard error, or to FILE. The process is frozen while its image is
- * written and then goes on running, or is killed with --kill.
+ * The image holds process PID and all its descendants. The kernel writes
+ * it straight to standard output, which may be a file, a pipe or a socket.
+ * Its log lines (why a checkpoint failed) go to standard error, or to
+ * FILE. The processes are frozen while their image is written and then go
+ * on running, or are killed with --kill. Open files the tree shares with
+ * other processes (a terminal shared with the shell) are saved as the
+ * tree's own unless --strict is given, which refuses them
+ * (CHECKPOINT_SUBTREE is passed without it).
  *
  * Exit status: 0 checkpoint written, 1 checkpoint failed, 2 usage error.
  */
@@ -25,9 +29,10 @@
 static void print_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: ckpt [--kill] [--logfile FILE] PID > IMAGE\n"
-		"Checkpoint process PID; the image goes to standard output.\n"
-		"  -k, --kill          kill the process once its image is written\n"
+		"Usage: ckpt [--kill] [--strict] [--logfile FILE] PID > IMAGE\n"
+		"Checkpoint process PID and its descendants; the image goes to standard output.\n"
+		"  -k, --kill          kill the processes once their image is written\n"
+		"  -s, --strict        refuse open files shared with processes outside the tree\n"
 		"  -l, --logfile FILE  append the kernel's log lines to FILE (default: stderr)\n"
 		"  -v, --verbose       report the checkpoint id on stderr\n"
 		"  -h, --help          this text\n"
@@ -38,21 +43,25 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "kill", no_argument, NULL, 'k' },
+		{ "strict", no_argument, NULL, 's' },
 		{ "logfile", required_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	const char *logfile = "-";
-	unsigned long flags = 0;
+	unsigned long flags = CHECKPOINT_SUBTREE;
 	int c, logfd, verbose = 0;
 	char *end;
 	long pid, crid;
 
-	while ((c = getopt_long(argc, argv, "kl:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ksl:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			flags |= CHECKPOINT_KILL;
+			break;
+		case 's':
+			flags &= ~CHECKPOINT_SUBTREE;
 			break;
 		case 'l':
 			logfile = optarg;

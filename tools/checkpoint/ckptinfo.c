@@ -156,6 +156,7 @@ static void decode_tree(struct image *img, void *rec)
 	uint32_t i, n = (h->h.len - sizeof(*h)) / sizeof(h->pids[0]);
 
 	out_u64(img, "nr_tasks", h->nr_tasks, false);
+	out_u64(img, "flags", h->flags, true);
 	if (h->nr_tasks != n) {
 		invalid(img, "TREE of %u tasks in a %u byte record", h->nr_tasks, h->h.len);
 		return;
@@ -168,10 +169,14 @@ static void decode_tree(struct image *img, void *rec)
 		if (img->json) {
 			printf("%s{\"pid\": %d, \"tgid\": %d, \"ppid\": %d, \"pgid\": %d, ",
 			       i ? ", " : "", p->vpid, p->vtgid, p->vppid, p->vpgid);
-			printf("\"sid\": %d, \"depth\": %u}", p->vsid, p->depth);
+			printf("\"sid\": %d, \"depth\": %u, \"zombie\": %s, \"exit_code\": %d}",
+			       p->vsid, p->depth, p->flags & CKPT_PIDS_ZOMBIE ? "true" : "false",
+			       p->exit_code);
 		} else {
 			printf("\n%24s pid %d tgid %d ppid %d pgid %d sid %d depth %u", "",
 			       p->vpid, p->vtgid, p->vppid, p->vpgid, p->vsid, p->depth);
+			if (p->flags & CKPT_PIDS_ZOMBIE)
+				printf(" zombie exit_code %#x", p->exit_code);
 		}
 		if (p->vpid <= 0 || p->vtgid <= 0)
 			invalid(img, "TREE task %u has pid %d tgid %d", i, p->vpid, p->vtgid);
@@ -329,7 +334,7 @@ static void decode_files(struct image *img, void *rec)
 
 static const char *const fd_kinds[] = {
 	[CKPT_FD_REG] = "file", [CKPT_FD_DIR] = "directory",
-	[CKPT_FD_CHR] = "chardev", [CKPT_FD_DUP] = "dup",
+	[CKPT_FD_CHR] = "chardev", [CKPT_FD_REF] = "ref",
 };
 
 static void decode_fd(struct image *img, void *rec)
@@ -340,10 +345,9 @@ static void decode_fd(struct image *img, void *rec)
 	out_str(img, "kind", h->kind && h->kind < ARRAY_SIZE(fd_kinds) ? fd_kinds[h->kind] :
 		"unknown", 16);
 	out_u64(img, "cloexec", h->cloexec, false);
-	if (h->kind == CKPT_FD_DUP) {
-		out_s64(img, "dup_of", h->dup_of);
+	out_u64(img, "objref", h->objref, false);
+	if (h->kind == CKPT_FD_REF)
 		return;
-	}
 	out_u64(img, "flags", h->f_flags, true);
 	out_s64(img, "pos", h->pos);
 	if (h->path_len && h->path_len <= h->h.len - sizeof(*h))

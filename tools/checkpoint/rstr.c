@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * rstr - restart a process from a checkpoint image on standard input.
+ * rstr - restart a process tree from a checkpoint image on standard input.
  *
- *   rstr [--logfile FILE] [--validate] < IMAGE
+ *   rstr [--logfile FILE] [--validate] [--pidns] < IMAGE
  *
- * rstr reads the head of the image to learn the pid of the process,
- * creates a child with that pid (clone3() with set_tid), and the child
- * calls restart(2), which turns it into the process of the image. rstr
- * then waits for the restored process and exits as it exits. If standard
- * input can't seek (a pipe), rstr feeds the image to the child through a
- * pipe of its own, head included.
+ * rstr reads the head of the image to learn its tree of processes, and
+ * recreates it with the same pids: it creates the root (clone3() with
+ * set_tid), which creates its own children the same way, and so on down
+ * the tree. Each process first takes its session and process group as the
+ * image says (setsid(), setpgid()); a zombie exits at once with its exit
+ * code; every other process then calls restart(2) on the image, which
+ * turns it into the process of the image. rstr waits for the root and
+ * exits as it exits. If standard input can't seek (a pipe), rstr feeds the
+ * image to the processes through a pipe of its own, head included.
+ *
+ * With --pidns the tree is recreated in a new pid namespace, so its pids
+ * may be in use on this host: the root of a container image becomes its
+ * init (pid 1); for any other image a small init process is created in the
+ * namespace, which reaps orphans and exits as the root does.
  *
  * With --validate the kernel only checks the image and restores nothing.
  *
- * Exit status: the restored process' exit status (128 + signal if it was
+ * Exit status: the restored root's exit status (128 + signal if it was
  * killed); with --validate, 0 if the image is valid; 1 if restart failed
  * (the kernel's reason is on stderr or in FILE); 2 bad command line.
  */
@@ -27,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/checkpoint.h>
@@ -40,12 +50,13 @@
 static void print_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: rstr [--logfile FILE] [--validate] < IMAGE\n"
-		"Restart the process of the checkpoint image on standard input, with its pid.\n"
+		"Usage: rstr [--logfile FILE] [--validate] [--pidns] < IMAGE\n"
+		"Restart the process tree of the checkpoint image on standard input, with its pids.\n"
 		"  -l, --logfile FILE  append the kernel's log lines to FILE (default: stderr)\n"
 		"  -V, --validate      only check the image, restore nothing\n"
+		"  -p, --pidns         restart in a new pid namespace\n"
 		"  -h, --help          this text\n"
-		"Exit status: the restored process' (128 + signal if killed); 1 restart\n"
+		"Exit status: the restored root's (128 + signal if killed); 1 restart\n"
 		"failed; 2 bad command line. With --validate: 0 the image is valid.\n");
 }
 
@@ -81,11 +92,24 @@ static int write_full(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* Read records up to the tree; return the pid of the image, or -1 */
+static struct ckpt_hdr_tree *tree;	/* of the image */
+static int imgfd = STDIN_FILENO, logfd;
+/*
+ * Written by a process that failed to become its task; a process that
+ * did become it lost this fd with the rest of its old fd table.
+ */
+static int errfd = -1;
+
+static void report_failure(pid_t pid)
+{
+	if (write(errfd, &pid, sizeof(pid)) < 0)
+		perror("rstr: reporting a failure");
+}
+
+/* Read records up to the tree; return the pid of the image's root, or -1 */
 static pid_t read_head(int fd, char *head, size_t *len)
 {
 	struct ckpt_hdr *h;
-	struct ckpt_hdr_tree *tree;
 
 	*len = 0;
 	for (;;) {
@@ -98,7 +122,8 @@ static pid_t read_head(int fd, char *head, size_t *len)
 		*len += h->len;
 		if (h->type == CKPT_HDR_TREE) {
 			tree = (struct ckpt_hdr_tree *)h;
-			if (h->len < sizeof(*tree) + sizeof(tree->pids[0]) || !tree->nr_tasks)
+			if (h->len < sizeof(*tree) + sizeof(tree->pids[0]) || !tree->nr_tasks ||
+			    (h->len - sizeof(*tree)) / sizeof(tree->pids[0]) < tree->nr_tasks)
 				return -1;
 			return tree->pids[0].vpid;
 		}
@@ -129,29 +154,226 @@ static int feed(int in, int out)
 	return n < 0 ? -1 : 0;
 }
 
+static pid_t create(pid_t pid, unsigned long flags)
+{
+	struct clone_args args = { .exit_signal = SIGCHLD, .flags = flags };
+
+	if (pid) {
+		args.set_tid = (unsigned long)&pid;
+		args.set_tid_size = 1;
+	}
+	return syscall(__NR_clone3, &args, sizeof(args));
+}
+
+static int in_tree(pid_t pid)
+{
+	unsigned int i;
+
+	for (i = 0; pid && i < tree->nr_tasks; i++)
+		if (tree->pids[i].vpid == pid)
+			return 1;
+	return 0;
+}
+
+#define THREAD_FLAGS	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
+			 CLONE_SYSVSEM)
+#define THREAD_STACK	(64 * 1024)
+
+/*
+ * Create a thread with tid @tid that calls restart(2) on @fd at once, in
+ * assembly: it runs no C code, so the address space can be replaced under
+ * it. If restart fails the thread exits (its leader's restart fails too).
+ */
+static long create_thread(pid_t tid, int fd, int log)
+{
+	struct clone_args args = { .flags = THREAD_FLAGS, .set_tid_size = 1 };
+	long ret;
+	void *stack;
+
+	stack = mmap(NULL, THREAD_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		     -1, 0);
+	if (stack == MAP_FAILED)
+		return -1;
+	args.set_tid = (unsigned long)&tid;
+	args.stack = (unsigned long)stack;
+	args.stack_size = THREAD_STACK;
+	/* r8 and r9 are copied to the new thread: its arguments for restart */
+	__asm__ volatile("mov %[fd], %%r8\n\t"
+		"mov %[log], %%r9\n\t"
+		"syscall\n\t"
+		"test %%rax, %%rax\n\t"
+		"jnz 1f\n\t"
+		/* the new thread: restart(0, fd, 0, log) */
+		"mov %[restart], %%eax\n\t"
+		"xor %%edi, %%edi\n\t"
+		"mov %%r8, %%rsi\n\t"
+		"xor %%edx, %%edx\n\t"
+		"mov %%r9, %%r10\n\t"
+		"syscall\n\t"
+		/* it failed: exit(1), this thread only */
+		"mov %[exit], %%eax\n\t"
+		"mov $1, %%edi\n\t"
+		"syscall\n\t"
+		"1:\n\t"
+		: "=a"(ret)
+		: "a"((long)__NR_clone3), "D"(&args), "S"(sizeof(args)), [fd] "r"((long)fd),
+		  [log] "r"((long)log), [restart] "i"(__NR_restart), [exit] "i"(__NR_exit)
+		: "rcx", "rdx", "r8", "r9", "r10", "r11", "memory");
+	if (ret < 0) {
+		errno = -ret;
+		munmap(stack, THREAD_STACK);
+		return -1;
+	}
+	return ret;
+}
+
+/* Die as the zombie @p did */
+static void exit_as(const struct ckpt_pids *p)
+{
+	struct rlimit none = { 0, 0 };
+	int sig = p->exit_code & 0x7f;
+	sigset_t all;
+
+	if (sig) {
+		setrlimit(RLIMIT_CORE, &none);
+		signal(sig, SIG_DFL);
+		sigfillset(&all);
+		sigprocmask(SIG_UNBLOCK, &all, NULL);
+		kill(getpid(), sig);
+	}
+	_exit((p->exit_code >> 8) & 0xff);
+}
+
+/*
+ * In the new process for task @i of the tree: take its session and group,
+ * create its children, then become it. Only returns on failure.
+ */
+static void restore_task(unsigned int i)
+{
+	const struct ckpt_pids *p = &tree->pids[i];
+	unsigned int j, tries;
+	pid_t child;
+
+	if (p->vsid == p->vpid && getsid(0) != p->vpid && setsid() < 0)
+		fprintf(stderr, "rstr: pid %d: setsid: %s\n", p->vpid, strerror(errno));
+	if (p->vpgid == p->vpid && getpgid(0) != p->vpid && setpgid(0, 0))
+		fprintf(stderr, "rstr: pid %d: setpgid: %s\n", p->vpid, strerror(errno));
+	if (p->vpgid != p->vpid && in_tree(p->vpgid) && getpgid(0) != p->vpgid) {
+		/* the group's leader may not have made it yet */
+		for (tries = 0; setpgid(0, p->vpgid) && tries < 1000; tries++)
+			usleep(2000);
+	}
+	if (p->flags & CKPT_PIDS_ZOMBIE)
+		exit_as(p);
+	/* its threads first: they wait in restart(2) for their turn */
+	for (j = i + 1; j < tree->nr_tasks; j++) {
+		if (tree->pids[j].vtgid != p->vpid || tree->pids[j].vpid == p->vpid)
+			continue;
+		if (create_thread(tree->pids[j].vpid, imgfd, logfd) < 0) {
+			fprintf(stderr, "rstr: cannot create thread %d of %d: %s\n",
+				tree->pids[j].vpid, p->vpid,
+				errno == EEXIST ? "in use" : strerror(errno));
+			report_failure(p->vpid);
+			return;
+		}
+	}
+	for (j = i + 1; j < tree->nr_tasks; j++) {
+		if (tree->pids[j].vppid != p->vpid || tree->pids[j].vtgid != tree->pids[j].vpid)
+			continue;
+		child = create(tree->pids[j].vpid, 0);
+		if (child < 0) {
+			fprintf(stderr, "rstr: cannot create pid %d: %s\n", tree->pids[j].vpid,
+				errno == EEXIST ? "in use" : strerror(errno));
+			report_failure(p->vpid);
+			return;
+		}
+		if (!child) {
+			restore_task(j);
+			_exit(EXIT_FAILED);
+		}
+	}
+	syscall(__NR_restart, 0, imgfd, 0, logfd);
+	fprintf(stderr, "rstr: restart of pid %d failed: %s\n", p->vpid, strerror(errno));
+	report_failure(p->vpid);
+}
+
+static int wait_status(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}
+
+/* The init of a new pid namespace for an image whose root is not pid 1 */
+static void pidns_init(void)
+{
+	pid_t root, pid;
+	int status;
+
+	root = create(tree->pids[0].vpid, 0);
+	if (root < 0) {
+		fprintf(stderr, "rstr: cannot create pid %d: %s\n", tree->pids[0].vpid,
+			strerror(errno));
+		report_failure(tree->pids[0].vpid);
+		_exit(EXIT_FAILED);
+	}
+	if (!root) {
+		restore_task(0);
+		_exit(EXIT_FAILED);
+	}
+	close(errfd);
+	close(imgfd);
+	for (;;) {
+		pid = wait(&status);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0 || pid == root)
+			break;
+	}
+	if (pid == root && WIFSIGNALED(status))
+		_exit(128 + WTERMSIG(status));
+	_exit(pid == root ? WEXITSTATUS(status) : EXIT_FAILED);
+}
+
+/* After a failure: the processes made for the image must not linger */
+static void kill_tree(void)
+{
+	unsigned int i;
+
+	for (i = 1; i < tree->nr_tasks; i++)
+		if (!(tree->pids[i].flags & CKPT_PIDS_ZOMBIE))
+			kill(tree->pids[i].vpid, SIGKILL);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "logfile", required_argument, NULL, 'l' },
 		{ "validate", no_argument, NULL, 'V' },
+		{ "pidns", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
-	struct clone_args args = { .exit_signal = SIGCHLD, .set_tid_size = 1 };
 	const char *logfile = "-";
-	int c, logfd, validate = 0, imgfd = STDIN_FILENO, p[2] = { -1, -1 }, status;
+	int c, validate = 0, pidns = 0, p[2] = { -1, -1 }, e[2], status, failed;
 	static char head[HEAD_MAX];
 	off_t start;
 	size_t len;
 	pid_t pid, child;
 
-	while ((c = getopt_long(argc, argv, "l:Vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "l:Vph", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			logfile = optarg;
 			break;
 		case 'V':
 			validate = 1;
+			break;
+		case 'p':
+			pidns = 1;
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -198,11 +420,19 @@ int main(int argc, char **argv)
 		imgfd = p[0];
 	}
 
+	if (pipe(e)) {
+		perror("rstr: pipe");
+		return EXIT_FAILED;
+	}
+	errfd = e[1];
+
 	/* an image of a failed checkpoint: let the kernel say why */
-	args.set_tid = (unsigned long)&pid;
 	if (!pid)
-		args.set_tid_size = 0;
-	child = syscall(__NR_clone3, &args, sizeof(args));
+		child = create(0, 0);
+	else if (pidns)
+		child = create(0, CLONE_NEWPID);
+	else
+		child = create(pid, 0);
 	if (child < 0) {
 		if (errno == EEXIST)
 			fprintf(stderr, "rstr: pid %d is in use: cannot restart it\n", pid);
@@ -213,8 +443,15 @@ int main(int argc, char **argv)
 	if (!child) {
 		if (p[1] >= 0)
 			close(p[1]);
-		syscall(__NR_restart, 0, imgfd, 0, logfd);
-		fprintf(stderr, "rstr: restart of pid %d failed: %s\n", pid, strerror(errno));
+		close(e[0]);
+		if (!pid) {
+			syscall(__NR_restart, 0, imgfd, 0, logfd);
+			fprintf(stderr, "rstr: restart failed: %s\n", strerror(errno));
+			_exit(EXIT_FAILED);
+		}
+		if (pidns && pid != 1)
+			pidns_init();
+		restore_task(0);
 		_exit(EXIT_FAILED);
 	}
 	if (p[1] >= 0) {
@@ -225,11 +462,18 @@ int main(int argc, char **argv)
 				strerror(errno));
 		close(p[1]);
 	}
-	while (waitpid(child, &status, 0) < 0)
-		if (errno != EINTR) {
-			perror("rstr: waitpid");
-			return EXIT_FAILED;
-		}
+	/* end of file once every process is restored or gone */
+	close(e[1]);
+	failed = 0;
+	while (read(e[0], &c, sizeof(c)) == sizeof(c))
+		failed = 1;
+	if (failed && pid && !pidns)
+		kill_tree();
+	status = wait_status(child);
+	if (status < 0) {
+		perror("rstr: waitpid");
+		return EXIT_FAILED;
+	}
 	if (WIFSIGNALED(status)) {
 		if (WTERMSIG(status) == SIGKILL)
 			fprintf(stderr, "rstr: pid %d was killed\n", pid);
