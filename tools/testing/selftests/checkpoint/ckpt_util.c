@@ -158,7 +158,7 @@ long checkpoint_image(pid_t pid, struct image *img, char **log)
 	int fd = memfd("image"), logfd = memfd("log");
 	long ret;
 
-	ret = sys_checkpoint(pid, fd, 0, logfd);
+	ret = sys_checkpoint(pid, fd, CHECKPOINT_SUBTREE, logfd);
 	if (ret < 0)
 		ret = -errno;
 	img->buf = slurp(fd, &img->len);
@@ -218,7 +218,7 @@ long cycle_checkpoint(struct cycle *c, unsigned long flags)
 		return -EPIPE;
 	close(c->ready[0]);
 	usleep(50 * 1000);	/* into its wait */
-	c->crid = sys_checkpoint(c->pid, fd, flags, logfd);
+	c->crid = sys_checkpoint(c->pid, fd, flags | CHECKPOINT_SUBTREE, logfd);
 	if (c->crid < 0)
 		c->crid = -errno;
 	c->img.buf = slurp(fd, &c->img.len);
@@ -292,4 +292,38 @@ long restart_image(const void *buf, size_t len, char **log)
 	close(fd);
 	close(logfd);
 	return ret;
+}
+
+int run_rstr(struct image *img, const char *opt, char **log)
+{
+	int fd = memfd("image"), errfd = memfd("rstr-log"), status;
+	size_t len, old;
+	char *out;
+	pid_t pid;
+
+	if (write(fd, img->buf, img->len) != (ssize_t)img->len)
+		return -EIO;
+	lseek(fd, 0, SEEK_SET);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		if (dup2(fd, 0) < 0 || dup2(errfd, 2) < 0)
+			_exit(127);
+		close_range(3, ~0U, 0);
+		execlp("rstr", "rstr", opt, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -ECHILD;
+	out = slurp(errfd, &len);
+	if (out && len) {
+		old = *log ? strlen(*log) : 0;
+		*log = realloc(*log, old + len + 1);
+		memcpy(*log + old, out, len + 1);
+	}
+	free(out);
+	close(fd);
+	close(errfd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

@@ -68,11 +68,18 @@ struct cycle {
 pid_t cycle_fork(struct cycle *c);
 void ready_child(struct cycle *c);
 void wait_restored(void);
-/* Wait for the ready byte, checkpoint (with @flags) into c->img */
+/* Wait for the ready byte, checkpoint (with @flags and CHECKPOINT_SUBTREE) into c->img */
 long cycle_checkpoint(struct cycle *c, unsigned long flags);
 /* Restart c->img as c->pid (the original must be gone), tell it to go on, wait: wait status */
 int cycle_restart(struct cycle *c);
 /* All of it, with CHECKPOINT_KILL: the restored child's wait status or -errno */
 int checkpoint_restart(struct cycle *c);
+
+/*
+ * Restart @img with the rstr tool (from PATH), with option @opt (or NULL);
+ * what rstr prints is appended to *@log. Returns rstr's exit status (128 +
+ * signal if killed), or -errno.
+ */
+int run_rstr(struct image *img, const char *opt, char **log);
 
 #endif /* CKPT_SELFTEST_UTIL_H */

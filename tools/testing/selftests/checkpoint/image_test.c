@@ -68,7 +68,7 @@ TEST(checkpoint_image_content)
 	logfd = memfd("log");
 	/* the image goes where the fd's offset points, and moves it */
 	ASSERT_EQ(5, write(fd, "junk!", 5));
-	crid = sys_checkpoint(pid, fd, 0, logfd);
+	crid = sys_checkpoint(pid, fd, CHECKPOINT_SUBTREE, logfd);
 	ASSERT_LT(0, crid) TH_LOG("checkpoint: %s", strerror(errno));
 	img.buf = slurp(fd, &img.len);
 	log = slurp(logfd, NULL);
@@ -87,7 +87,7 @@ TEST(checkpoint_image_content)
 	EXPECT_EQ(CKPT_FORMAT_VERSION, hh->version);
 	EXPECT_EQ(CKPT_ARCH_X86_64, hh->arch);
 	EXPECT_EQ(getpagesize(), hh->page_size);
-	EXPECT_EQ(0, hh->flags);
+	EXPECT_EQ(CHECKPOINT_SUBTREE, hh->flags);
 	EXPECT_EQ(crid, hh->crid);
 	EXPECT_LE(now - 5, hh->time);
 	EXPECT_GE(time(NULL) + 5, hh->time);
@@ -109,6 +109,8 @@ TEST(checkpoint_image_content)
 	EXPECT_EQ(getpgid(pid), tree->pids[0].vpgid);
 	EXPECT_EQ(getsid(pid), tree->pids[0].vsid);
 	EXPECT_EQ(0, tree->pids[0].depth);
+	EXPECT_EQ(0, tree->pids[0].flags);
+	EXPECT_EQ(0, tree->flags);
 	task = (void *)image_record(&img, CKPT_HDR_TASK, 0);
 	ASSERT_NE(NULL, task);
 	EXPECT_STREQ("echoer", task->comm);
@@ -148,7 +150,7 @@ TEST(checkpoint_self)
 	char *log;
 
 	/* the image fd itself is not part of the image */
-	crid1 = sys_checkpoint(0, fd, 0, -1);
+	crid1 = sys_checkpoint(0, fd, CHECKPOINT_SUBTREE, -1);
 	ASSERT_LT(0, crid1) TH_LOG("%s", strerror(errno));
 	img.buf = slurp(fd, &img.len);
 	tree = (void *)image_record(&img, CKPT_HDR_TREE, 0);
@@ -157,7 +159,7 @@ TEST(checkpoint_self)
 	EXPECT_EQ(0, restart_image(img.buf, img.len, &log)) TH_LOG("%s", log);
 
 	/* every checkpoint gets a new id */
-	crid2 = sys_checkpoint(getpid(), fd, 0, -1);
+	crid2 = sys_checkpoint(getpid(), fd, CHECKPOINT_SUBTREE, -1);
 	EXPECT_LT(crid1, crid2);
 }
 
@@ -169,7 +171,8 @@ TEST(through_a_pipe)
 
 	ASSERT_EQ(0, pipe(p));
 	ASSERT_LE(1 << 20, fcntl(p[1], F_SETPIPE_SZ, 1 << 20));
-	ASSERT_LT(0, sys_checkpoint(pid, p[1], 0, logfd)) TH_LOG("%s", slurp(logfd, NULL));
+	ASSERT_LT(0, sys_checkpoint(pid, p[1], CHECKPOINT_SUBTREE, logfd))
+		TH_LOG("%s", slurp(logfd, NULL));
 	close(p[1]);
 	EXPECT_EQ(0, sys_restart(0, p[0], RESTART_VALIDATE, logfd));
 	EXPECT_STREQ("", slurp(logfd, NULL));
@@ -187,7 +190,7 @@ TEST(through_a_pipe)
 	}
 	close(p[0]);
 	usleep(100 * 1000);
-	EXPECT_LT(0, sys_checkpoint(pid, p[1], 0, -1));
+	EXPECT_LT(0, sys_checkpoint(pid, p[1], CHECKPOINT_SUBTREE, -1));
 	close(p[1]);
 	ASSERT_EQ(reader, waitpid(reader, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));

@@ -584,7 +584,7 @@ TEST(self_checkpoint)
 		long crid;
 
 		ready_child(&c);
-		crid = sys_checkpoint(0, fd, 0, -1);
+		crid = sys_checkpoint(0, fd, CHECKPOINT_SUBTREE, -1);
 		if (crid < 0)
 			_exit(90);
 		_exit(crid ? 7 : 42);

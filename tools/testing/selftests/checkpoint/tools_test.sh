@@ -46,7 +46,8 @@ rstr=$!
 sleep 3
 after=$(lines out)
 [ "$after" -gt "$before" ] && grep -q "counter: pid $pid: " out
-result $? "restarted from a pipe with pid $pid, it counts on ($before -> $after lines)"
+result $? "restarted from a pipe with pid $pid, it counts on ($before -> $after lines)" ||
+	cat rstr.log
 
 # its pid is taken now
 rstr < img 2> taken.log

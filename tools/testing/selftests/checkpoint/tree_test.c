@@ -1,0 +1,737 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Process trees: a tree is checkpointed as a whole and restarted by rstr
+ * with its pids, parents, sessions, process groups, zombies and shared
+ * open files, and every process checks its own state once restored.
+ *
+ * The processes of a test tree say they are ready by creating
+ * /tmp/ckpt-ready.PID, and wait for /tmp/ckpt-go.ROOT; the test creates it
+ * once the originals are killed by the checkpoint, so only the restored
+ * copies get past the wait. Each process exits 0 if all is well, else a
+ * code saying what was wrong; a parent folds its children's codes into its
+ * own, so the root's exit status (which rstr exits with) covers the tree.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <linux/sched.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "../kselftest_harness.h"
+#include "ckpt_util.h"
+
+static char go[64];
+static unsigned int poll_us = 50 * 1000;	/* how often a test tree looks at go */
+
+static void tree_ready(void)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/tmp/ckpt-ready.%d", getpid());
+	close(open(path, O_CREAT | O_WRONLY, 0600));
+}
+
+/*
+ * Wait until the test says go: only the restored copy gets past this. Not
+ * too often: two hundred processes polling would starve the machine.
+ */
+static void tree_wait(void)
+{
+	while (access(go, F_OK))
+		usleep(poll_us);
+}
+
+static void wait_ready(pid_t *pids, int n)
+{
+	char path[64];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/tmp/ckpt-ready.%d", pids[i]);
+		while (access(path, F_OK))
+			usleep(2000);
+		unlink(path);
+	}
+	usleep(50 * 1000);	/* into their waits */
+}
+
+/* Reap @pid; 0 if it exited 0, else a code naming it */
+static int reaped_ok(pid_t pid, int code)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return code;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : code;
+}
+
+/* In the root of a test tree: keep only @p (at fds 3 and 4) of the test's fds */
+static void root_fds(int *p)
+{
+	if (p) {
+		if (dup2(p[0], 3) < 0 || dup2(p[1], 4) < 0)
+			_exit(98);
+		p[0] = 3;
+		p[1] = 4;
+	}
+	close_range(p ? 5 : 3, ~0U, 0);
+}
+
+/* Child of the tree's root: 0 in the child */
+static pid_t tree_fork(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		_exit(98);
+	return pid;
+}
+
+/*
+ * Checkpoint the tree under @root with CHECKPOINT_KILL (plus @flags), then
+ * restart it with rstr (--pidns if @pidns); return rstr's wait status, or
+ * -errno if checkpoint failed. The image stays in @img, the logs in @log.
+ */
+static int tree_cycle(pid_t root, unsigned long flags, struct image *img, char **log)
+{
+	int fd = memfd("image"), logfd = memfd("log"), status;
+	long crid;
+
+	crid = sys_checkpoint(root, fd, flags | CHECKPOINT_KILL, logfd);
+	if (crid < 0) {
+		crid = -errno;
+		*log = slurp(logfd, NULL);
+		close(fd);
+		close(logfd);
+		return crid;
+	}
+	img->buf = slurp(fd, &img->len);
+	*log = slurp(logfd, NULL);
+	close(fd);
+	close(logfd);
+	waitpid(root, NULL, 0);
+	close(open(go, O_CREAT | O_WRONLY, 0600));
+	status = run_rstr(img, NULL, log);
+	return status;
+}
+
+FIXTURE(tree) {
+	pid_t root;
+	struct image img;
+	char *log;
+};
+
+FIXTURE_SETUP(tree)
+{
+	snprintf(go, sizeof(go), "/tmp/ckpt-go.%d", getpid());
+	unlink(go);
+	self->root = 0;
+	self->img.buf = NULL;
+	self->log = NULL;
+}
+
+/* Parent of @pid, from /proc; 0 if it is gone */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	pid_t ppid = 0;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	if (p)
+		sscanf(p + 2, "%*c %d", &ppid);
+	return ppid;
+}
+
+/* After a failed test: kill @root and every process under it */
+static void kill_tree(pid_t root)
+{
+	pid_t *in = calloc(4096, sizeof(pid_t)), pid, ppid;
+	int n = 1, i, changed = 1;
+	struct dirent *d;
+	DIR *dir;
+
+	in[0] = root;
+	while (changed && n < 4096) {
+		changed = 0;
+		dir = opendir("/proc");
+		while (dir && (d = readdir(dir)) && n < 4096) {
+			pid = atoi(d->d_name);
+			if (pid <= 1)
+				continue;
+			for (i = 0; i < n && in[i] != pid; i++)
+				;
+			if (i < n)
+				continue;
+			ppid = parent_of(pid);
+			for (i = 0; i < n && in[i] != ppid; i++)
+				;
+			if (i < n) {
+				in[n++] = pid;
+				changed = 1;
+			}
+		}
+		if (dir)
+			closedir(dir);
+	}
+	for (i = 0; i < n; i++)
+		kill(in[i], SIGKILL);
+	waitpid(root, NULL, 0);
+	free(in);
+}
+
+FIXTURE_TEARDOWN(tree)
+{
+	unlink(go);
+	if (self->root > 0)
+		kill_tree(self->root);
+	free(self->img.buf);
+	free(self->log);
+}
+
+/* root -> child -> grandchild: pids, parents and memory of each */
+TEST_F_TIMEOUT(tree, three_levels, 120)
+{
+	pid_t pids[3];
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		pid_t me = getpid(), child, gchild;
+		char *heap = malloc(1 << 20);
+		int ret = 0;
+
+		root_fds(p);
+		memset(heap, 'r', 1 << 20);
+		child = tree_fork();
+		if (!child) {
+			char *mine = mmap(NULL, 8 << 20, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			child = getpid();
+			memset(mine, 'c', 8 << 20);
+			gchild = tree_fork();
+			if (!gchild) {
+				heap[4096] = 'g';
+				close(p[0]);
+				close(p[1]);
+				tree_ready();
+				tree_wait();
+				_exit(getppid() != child ? 31 : heap[4096] != 'g' ? 32 :
+				      heap[0] != 'r' ? 33 : 0);
+			}
+			if (write(p[1], &gchild, sizeof(gchild)) != sizeof(gchild))
+				_exit(97);
+			close(p[0]);
+			close(p[1]);
+			tree_ready();
+			tree_wait();
+			if (getppid() != me)
+				_exit(21);
+			if (mine[(8 << 20) - 1] != 'c' || heap[4096] != 'r')
+				_exit(22);
+			_exit(reaped_ok(gchild, 23));
+		}
+		if (write(p[1], &child, sizeof(child)) != sizeof(child))
+			_exit(97);
+		close(p[0]);
+		close(p[1]);
+		tree_ready();
+		tree_wait();
+		if (heap[(1 << 20) - 1] != 'r')
+			ret = 11;
+		ret = ret ?: reaped_ok(child, 12);
+		_exit(ret);
+	}
+	self->root = pids[0];
+	close(p[1]);
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[1], sizeof(pid_t)));
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[2], sizeof(pid_t)));
+	close(p[0]);
+	wait_ready(pids, 3);
+
+	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
+		TH_LOG("%s", self->log);
+	self->root = 0;
+}
+
+/* Zombies come back as zombies, with their exit codes, reaped after restart */
+TEST_F_TIMEOUT(tree, zombies, 120)
+{
+	struct ckpt_hdr_tree *tree;
+	pid_t pids[1];
+
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		pid_t exited, killed;
+		int status, ret = 0;
+
+		root_fds(NULL);
+		exited = tree_fork();
+		if (!exited)
+			_exit(42);
+		killed = tree_fork();
+		if (!killed) {
+			pause();
+			_exit(1);
+		}
+		kill(killed, SIGTERM);
+		/* both zombies, not reaped */
+		while (waitid(P_PID, killed, NULL, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+			;
+		while (waitid(P_PID, exited, NULL, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+			;
+		tree_ready();
+		tree_wait();
+		if (waitpid(exited, &status, 0) != exited || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 42)
+			ret = 11;
+		else if (waitpid(killed, &status, 0) != killed || !WIFSIGNALED(status) ||
+			 WTERMSIG(status) != SIGTERM)
+			ret = 12;
+		else if (waitpid(-1, NULL, WNOHANG) != -1 || errno != ECHILD)
+			ret = 13;
+		_exit(ret);
+	}
+	self->root = pids[0];
+	wait_ready(pids, 1);
+
+	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
+		TH_LOG("%s", self->log);
+	self->root = 0;
+	tree = (void *)image_record(&self->img, CKPT_HDR_TREE, 0);
+	ASSERT_NE(NULL, tree);
+	ASSERT_EQ(3, tree->nr_tasks);
+	EXPECT_EQ(CKPT_PIDS_ZOMBIE, tree->pids[1].flags);
+	EXPECT_EQ(CKPT_PIDS_ZOMBIE, tree->pids[2].flags);
+}
+
+/* Sessions and process groups, and the parents, are as they were */
+TEST_F_TIMEOUT(tree, sessions_and_groups, 120)
+{
+	pid_t pids[4];
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		pid_t me = getpid(), leader, member, loner;
+		pid_t sid;
+
+		root_fds(p);
+		/* the root leads a session of its own */
+		sid = setsid();
+		leader = tree_fork();
+		if (!leader) {
+			setpgid(0, 0);
+			member = tree_fork();
+			if (!member) {
+				close(p[0]);
+				close(p[1]);
+				tree_ready();
+				tree_wait();
+				_exit(getpgid(0) != getppid() ? 31 : getsid(0) != sid ? 32 : 0);
+			}
+			if (write(p[1], &member, sizeof(member)) != sizeof(member))
+				_exit(97);
+			close(p[0]);
+			close(p[1]);
+			tree_ready();
+			tree_wait();
+			if (getpgid(0) != getpid() || getsid(0) != sid || getppid() != me)
+				_exit(21);
+			_exit(reaped_ok(member, 22));
+		}
+		loner = tree_fork();
+		if (!loner) {
+			close(p[0]);
+			close(p[1]);
+			setsid();
+			tree_ready();
+			tree_wait();
+			_exit(getsid(0) != getpid() || getpgid(0) != getpid() ? 41 : 0);
+		}
+		if (write(p[1], &leader, sizeof(leader)) != sizeof(leader) ||
+		    write(p[1], &loner, sizeof(loner)) != sizeof(loner))
+			_exit(97);
+		close(p[0]);
+		close(p[1]);
+		tree_ready();
+		tree_wait();
+		if (getsid(0) != me || getpgid(0) != me)
+			_exit(11);
+		_exit(reaped_ok(leader, 12) ?: reaped_ok(loner, 13));
+	}
+	self->root = pids[0];
+	close(p[1]);
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[2], sizeof(pid_t)));
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[1], sizeof(pid_t)));
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[3], sizeof(pid_t)));
+	close(p[0]);
+	wait_ready(pids, 4);
+
+	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
+		TH_LOG("%s", self->log);
+	self->root = 0;
+}
+
+/* An open file shared through fork: one offset, moved by one, seen by the other */
+TEST_F_TIMEOUT(tree, shared_offset, 120)
+{
+	struct ckpt_hdr *h;
+	pid_t pids[2];
+	int fd, nr_ref = 0, i, p[2];
+
+	fd = open("/tmp/ckpt-shared", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(10, write(fd, "0123456789", 10));
+	ASSERT_EQ(0, pipe(p));
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		pid_t child;
+		int ret;
+
+		/* keep the file at 5 and the pipe's write end at 4 */
+		fd = fcntl(fd, F_DUPFD, 100);
+		p[1] = fcntl(p[1], F_DUPFD, 100);
+		if (fd < 0 || p[1] < 0 || dup2(fd, 5) < 0 || dup2(p[1], 4) < 0)
+			_exit(98);
+		fd = 5;
+		close(3);
+		close_range(6, ~0U, 0);
+		child = tree_fork();
+		if (!child) {
+			close(4);
+			tree_ready();
+			tree_wait();
+			/* the restored child moves the offset its parent shares */
+			_exit(write(fd, "abcde", 5) != 5 ? 21 : 0);
+		}
+		if (write(4, &child, sizeof(child)) != sizeof(child))
+			_exit(97);
+		close(4);
+		tree_ready();
+		tree_wait();
+		ret = reaped_ok(child, 11);
+		if (!ret && lseek(fd, 0, SEEK_CUR) != 15)
+			ret = 12;
+		_exit(ret);
+	}
+	self->root = pids[0];
+	close(fd);
+	close(p[1]);
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[1], sizeof(pid_t)));
+	close(p[0]);
+	wait_ready(pids, 2);
+
+	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
+		TH_LOG("%s", self->log);
+	self->root = 0;
+	/* the second task refers to the file the first saved */
+	for (i = 0; (h = image_record(&self->img, CKPT_HDR_FD, i)); i++)
+		nr_ref += ((struct ckpt_hdr_fd *)h)->kind == CKPT_FD_REF;
+	EXPECT_LE(1, nr_ref);
+	unlink("/tmp/ckpt-shared");
+}
+
+/* Without CHECKPOINT_SUBTREE an open file shared with the outside is refused */
+TEST_F_TIMEOUT(tree, leak_refused, 120)
+{
+	int fd = open("/tmp/ckpt-leak", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	pid_t pids[1];
+	char *log;
+	long ret;
+	int logfd = memfd("log"), img = memfd("image");
+
+	ASSERT_LE(0, fd);
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		int i;
+
+		for (i = 0; i < 1024; i++)
+			if (i != fd)
+				close(i);
+		tree_ready();
+		for (;;)
+			pause();
+	}
+	self->root = pids[0];
+	wait_ready(pids, 1);
+	/* the test still holds the file the child has */
+	ret = sys_checkpoint(self->root, img, 0, logfd);
+	EXPECT_EQ(-1, ret);
+	EXPECT_EQ(EBUSY, errno);
+	log = slurp(logfd, NULL);
+	EXPECT_NE(NULL, strstr(log, "ckpt-leak")) TH_LOG("%s", log);
+	EXPECT_NE(NULL, strstr(log, "outside the tree")) TH_LOG("%s", log);
+	free(log);
+	/* left running */
+	EXPECT_EQ(0, kill(self->root, 0));
+	EXPECT_EQ(0, waitpid(self->root, NULL, WNOHANG));
+	/* once the test lets go of it, the tree holds all its users */
+	close(fd);
+	EXPECT_LT(0, sys_checkpoint(self->root, img, 0, logfd));
+	close(img);
+	close(logfd);
+	unlink("/tmp/ckpt-leak");
+}
+
+/* A process that has forked 199 children: 200 processes come back */
+TEST_F_TIMEOUT(tree, two_hundred, 600)
+{
+	enum { N = 200 };
+	struct ckpt_hdr_tree *tree;
+	pid_t *pids;
+	int p[2], i;
+
+	pids = calloc(N, sizeof(*pids));
+	ASSERT_EQ(0, pipe(p));
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		pid_t me = getpid(), kids[N];
+		int ret = 0;
+
+		root_fds(p);
+		poll_us = 1000 * 1000;
+		for (i = 1; i < N; i++) {
+			kids[i] = tree_fork();
+			if (!kids[i]) {
+				int mark = i * 7;
+
+				close(p[0]);
+				close(p[1]);
+				tree_ready();
+				tree_wait();
+				_exit(getppid() != me || mark != i * 7 ? 20 : 0);
+			}
+			if (write(p[1], &kids[i], sizeof(pid_t)) != sizeof(pid_t))
+				_exit(97);
+		}
+		close(p[0]);
+		close(p[1]);
+		tree_ready();
+		tree_wait();
+		for (i = 1; i < N && !ret; i++)
+			ret = reaped_ok(kids[i], 10);
+		_exit(ret);
+	}
+	self->root = pids[0];
+	close(p[1]);
+	for (i = 1; i < N; i++)
+		ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[i], sizeof(pid_t)));
+	close(p[0]);
+	wait_ready(pids, N);
+
+	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
+		TH_LOG("%s", self->log);
+	self->root = 0;
+	tree = (void *)image_record(&self->img, CKPT_HDR_TREE, 0);
+	ASSERT_NE(NULL, tree);
+	EXPECT_EQ(N, tree->nr_tasks);
+	free(pids);
+}
+
+/*
+ * A container: the init of a pid namespace and its child, restarted twice
+ * from one image, side by side, each copy in a new pid namespace.
+ */
+TEST_F_TIMEOUT(tree, container_twice, 180)
+{
+	struct clone_args args = { .flags = CLONE_NEWPID, .exit_signal = SIGCHLD };
+	struct ckpt_hdr_tree *tree;
+	int status[2], i, fd, logfd;
+	pid_t pid, rstr[2];
+	char *out;
+
+	pid = syscall(__NR_clone3, &args, sizeof(args));
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		pid_t child;
+
+		root_fds(NULL);
+		child = tree_fork();
+		if (!child) {
+			tree_ready();
+			tree_wait();
+			sleep(1);	/* so that the two copies run together */
+			_exit(getpid() != 2 || getppid() != 1 ? 21 : 0);
+		}
+		tree_ready();
+		tree_wait();
+		_exit(getpid() != 1 || child != 2 ? 11 : reaped_ok(child, 12));
+	}
+	self->root = pid;
+	/* the init says it is ready as pid 1 of its namespace: wait for the files */
+	while (access("/tmp/ckpt-ready.1", F_OK) || access("/tmp/ckpt-ready.2", F_OK))
+		usleep(2000);
+	unlink("/tmp/ckpt-ready.1");
+	unlink("/tmp/ckpt-ready.2");
+	usleep(50 * 1000);
+
+	fd = memfd("image");
+	logfd = memfd("log");
+	ASSERT_LT(0, sys_checkpoint(pid, fd, CHECKPOINT_KILL | CHECKPOINT_SUBTREE, logfd))
+		TH_LOG("%s", slurp(logfd, NULL));
+	self->img.buf = slurp(fd, &self->img.len);
+	close(fd);
+	close(logfd);
+	waitpid(pid, NULL, 0);
+	self->root = 0;
+	tree = (void *)image_record(&self->img, CKPT_HDR_TREE, 0);
+	ASSERT_NE(NULL, tree);
+	EXPECT_EQ(CKPT_TREE_PIDNS, tree->flags);
+	ASSERT_EQ(2, tree->nr_tasks);
+	EXPECT_EQ(1, tree->pids[0].vpid);
+	EXPECT_EQ(0, tree->pids[0].vppid);
+	EXPECT_EQ(2, tree->pids[1].vpid);
+	EXPECT_EQ(1, tree->pids[1].vppid);
+
+	close(open(go, O_CREAT | O_WRONLY, 0600));
+	for (i = 0; i < 2; i++) {
+		rstr[i] = fork();
+		ASSERT_LE(0, rstr[i]);
+		if (!rstr[i]) {
+			out = NULL;
+			i = run_rstr(&self->img, "--pidns", &out);
+			if (i && out)
+				fprintf(stderr, "%s", out);
+			_exit(i);
+		}
+	}
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(rstr[i], waitpid(rstr[i], &status[i], 0));
+		EXPECT_TRUE(WIFEXITED(status[i]));
+		EXPECT_EQ(0, WEXITSTATUS(status[i]));
+	}
+}
+
+/*
+ * Threads: each holds a value of its own in r12 and in a TLS variable
+ * while it sleeps, and checks both, and its tid, once restored.
+ */
+static __thread long tls_mark;
+static atomic_int threads_in;
+static long thread_poll_ns;
+
+/* r12 = @v, then sleep until @path exists; return what r12 holds then */
+static long hold_r12(long v, const char *path, const struct timespec *ts)
+{
+	long out;
+
+	__asm__ volatile("mov %[v], %%r12\n\t"
+		"1:\n\t"
+		"mov %[nanosleep], %%eax\n\t"
+		"mov %[ts], %%rdi\n\t"
+		"xor %%esi, %%esi\n\t"
+		"syscall\n\t"
+		"mov %[access], %%eax\n\t"
+		"mov %[path], %%rdi\n\t"
+		"xor %%esi, %%esi\n\t"
+		"syscall\n\t"
+		"test %%rax, %%rax\n\t"
+		"jnz 1b\n\t"
+		"mov %%r12, %[out]\n\t"
+		: [out] "=&r"(out)
+		: [v] "r"(v), [ts] "r"(ts), [path] "r"(path),
+		  [nanosleep] "i"(__NR_nanosleep), [access] "i"(__NR_access)
+		: "rax", "rdi", "rsi", "rcx", "r11", "r12", "memory");
+	return out;
+}
+
+static void *marked_thread(void *arg)
+{
+	long i = (long)arg, r12;
+	struct timespec ts = { 0, thread_poll_ns };
+	pid_t tid = gettid();
+
+	tls_mark = 1000 + i;
+	atomic_fetch_add(&threads_in, 1);
+	r12 = hold_r12(0x5a5a0000 + i, go, &ts);
+	if (r12 != 0x5a5a0000 + i)
+		return (void *)1L;
+	if (tls_mark != 1000 + i)
+		return (void *)2L;
+	return (void *)(long)(gettid() != tid ? 3 : 0);
+}
+
+/* A process of @n threads: its pid, the image, its exit code */
+static void threads_cycle(struct __test_metadata *_metadata, struct image *img, char **log,
+			  int n, long poll_ns)
+{
+	struct ckpt_hdr_tree *tree;
+	pid_t pid;
+	int i;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		pthread_t *th = calloc(n, sizeof(*th));
+		void *ret;
+		int code = 0;
+
+		root_fds(NULL);
+		thread_poll_ns = poll_ns;
+		tls_mark = -1;
+		for (i = 1; i < n; i++)
+			if (pthread_create(&th[i], NULL, marked_thread, (void *)(long)i))
+				_exit(97);
+		while (atomic_load(&threads_in) != n - 1)
+			usleep(10000);
+		tree_ready();
+		for (i = 1; i < n; i++) {
+			if (pthread_join(th[i], &ret))
+				_exit(96);
+			if (!code && ret)
+				code = 10 + (long)ret;
+		}
+		_exit(code ?: tls_mark != -1 ? 20 : 0);
+	}
+	wait_ready(&pid, 1);
+	EXPECT_EQ(0, tree_cycle(pid, CHECKPOINT_SUBTREE, img, log)) TH_LOG("%s", *log);
+	tree = (void *)image_record(img, CKPT_HDR_TREE, 0);
+	ASSERT_NE(NULL, tree);
+	ASSERT_EQ(n, tree->nr_tasks);
+	for (i = 1; i < n; i++) {
+		EXPECT_EQ(pid, tree->pids[i].vtgid);
+		EXPECT_NE(pid, tree->pids[i].vpid);
+	}
+}
+
+TEST_F_TIMEOUT(tree, eight_threads, 120)
+{
+	threads_cycle(_metadata, &self->img, &self->log, 9, 20 * 1000 * 1000);
+}
+
+TEST_F_TIMEOUT(tree, two_hundred_threads, 600)
+{
+	threads_cycle(_metadata, &self->img, &self->log, 200, 999 * 1000 * 1000);
+}
+
+TEST_HARNESS_MAIN
