@@ -32,11 +32,9 @@ struct ckpt_ctx *ckpt_ctx_alloc(unsigned int kflags, unsigned long uflags)
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
 	ctx->scratch = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	if (!ctx->scratch) {
-		kfree(ctx);
-		return ERR_PTR(-ENOMEM);
-	}
-	if (ckpt_obj_hash_alloc(ctx)) {
+	ctx->logbuf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!ctx->scratch || !ctx->logbuf || ckpt_obj_hash_alloc(ctx)) {
+		kfree(ctx->logbuf);
 		kfree(ctx->scratch);
 		kfree(ctx);
 		return ERR_PTR(-ENOMEM);
@@ -140,6 +138,7 @@ static void ckpt_ctx_release(struct kref *ref)
 		fput(ctx->logfile);
 	ckpt_tree_free(ctx);
 	ckpt_obj_hash_free(ctx);
+	kfree(ctx->logbuf);
 	kfree(ctx->scratch);
 	kfree(ctx);
 }
@@ -175,20 +174,16 @@ static __printf(2, 0) void ckpt_vlog(struct ckpt_ctx *ctx, const char *fmt, va_l
 {
 	const char *op = (ctx->kflags & CKPT_CTX_CHECKPOINT) ? "checkpoint" : "restart";
 	size_t size = PAGE_SIZE - 1;
-	char *buf;
+	char *buf = ctx->logbuf;	/* ctx->scratch may hold an argument */
 	int len;
 
+	lockdep_assert_held(&ctx->log_lock);
 	if (!ctx->logfile)
-		return;
-	/* ctx->scratch may hold the caller's path: format in a page of our own */
-	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	if (!buf)
 		return;
 	len = scnprintf(buf, size, "%s[%llu]: ", op, ctx->crid);
 	len += vscnprintf(buf + len, size - len, fmt, args);
 	buf[len++] = '\n';
 	ckpt_log_write(ctx->logfile, buf, len);
-	kfree(buf);
 }
 
 static __printf(2, 3) void ckpt_log_locked(struct ckpt_ctx *ctx, const char *fmt, ...)

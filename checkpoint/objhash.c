@@ -228,11 +228,15 @@ int ckpt_obj_for_each(struct ckpt_ctx *ctx, u32 type,
 int ckpt_obj_insert(struct ckpt_ctx *ctx, u32 objref, void *ptr, u32 type)
 {
 	struct ckpt_objhash *oh = ctx->objs;
+	int ret;
 
 	if (oh->last == U32_MAX || objref != oh->last + 1)
 		return ckpt_err(ctx, -EINVAL, "%s: objref %u, expected %u", ckpt_obj_name(type),
 				objref, oh->last + 1);
-	return ckpt_obj_new(oh, ptr, type, objref);
+	ret = ckpt_obj_new(oh, ptr, type, objref);
+	if (ret)
+		ckpt_err(ctx, ret, "%s: no memory for objref %u", ckpt_obj_name(type), objref);
+	return ret;
 }
 
 /**

@@ -269,6 +269,8 @@ static int restart_task(struct ckpt_ctx *ctx, bool first, long *retp)
 	if (!ret)
 		ret = restore_task_apply(ctx, ts);
 	if (ret) {
+		/* said before SIGKILL is pending: writes to the log would fail then */
+		ckpt_err(ctx, ret, "pid %d: restart failed", task_pid_vnr(current));
 		/* every task gives up; those already changed can't go back */
 		restart_abort(ctx, ret);
 		if (ts && restart_committed(ctx, ts))
@@ -303,8 +305,6 @@ long do_restart_join(struct ckpt_ctx *fresh, struct file *file, int fd)
 		return ret;
 	ctx = restart_find(fresh, file, &first);
 	ret = restart_task(ctx, first, &value);
-	if (ret)
-		ckpt_err(ctx, ret, "restart failed");	/* if nothing said why yet */
 	ckpt_ctx_put(ctx);
 	return ret ?: value;
 }

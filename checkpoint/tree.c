@@ -189,6 +189,8 @@ static void checkpoint_pids(struct ckpt_ctx *ctx, struct ckpt_pids *p, struct ta
 	if (t->exit_state == EXIT_ZOMBIE) {
 		p->flags = CKPT_PIDS_ZOMBIE;
 		p->exit_code = READ_ONCE(t->exit_code);
+	} else if (thread_group_leader(t) && t->signal->is_child_subreaper) {
+		p->flags = CKPT_PIDS_SUBREAPER;
 	}
 }
 
@@ -323,7 +325,9 @@ static int restore_check_pids(struct ckpt_ctx *ctx, const struct ckpt_pids *p, u
 		return ckpt_err(ctx, -EINVAL, "tree: task %u has bad pids %d/%d/%d/%d/%d depth %u",
 				i, p->vpid, p->vtgid, p->vppid, p->vpgid, p->vsid, p->depth);
 	if (p->flags & ~CKPT_PIDS_FLAGS_ALL || (!(p->flags & CKPT_PIDS_ZOMBIE) && p->exit_code) ||
-	    !ckpt_exit_code_ok(p->exit_code) || (!i && p->flags))
+	    !ckpt_exit_code_ok(p->exit_code) || (!i && (p->flags & CKPT_PIDS_ZOMBIE)) ||
+	    ((p->flags & CKPT_PIDS_SUBREAPER) &&
+	     ((p->flags & CKPT_PIDS_ZOMBIE) || p->vtgid != p->vpid)))
 		return ckpt_err(ctx, -EINVAL, "tree: task %u has bad flags %#x or exit code %#x",
 				i, p->flags, p->exit_code);
 	if (!i) {
@@ -436,6 +440,11 @@ int restore_check_tree_task(struct ckpt_ctx *ctx, u32 i)
 	if (i && p->vtgid == p->vpid && ppid != p->vppid)
 		return ckpt_err(ctx, -EINVAL, "pid %d: parent is %d, the image says %d", p->vpid,
 				ppid, p->vppid);
+	if (p->vtgid == p->vpid && !(p->flags & CKPT_PIDS_SUBREAPER) !=
+	    !current->signal->is_child_subreaper)
+		return ckpt_err(ctx, -EINVAL, "pid %d: %sa child subreaper, the image says %s",
+				p->vpid, current->signal->is_child_subreaper ? "" : "not ",
+				p->flags & CKPT_PIDS_SUBREAPER ? "it is" : "it is not");
 	if (ckpt_pid_in_tree(ctx, p->vpgid) && pgid != p->vpgid)
 		return ckpt_err(ctx, -EINVAL, "pid %d: process group is %d, the image says %d",
 				p->vpid, pgid, p->vpgid);

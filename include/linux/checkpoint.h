@@ -80,7 +80,8 @@ struct ckpt_task_state {
  *	their state at the same time)
  * @error: the first error of the operation, a negative errno, or 0
  * @err_msg: the message that went with @error
- * @scratch: a page for formatting messages
+ * @scratch: a page for building records and paths
+ * @logbuf: a page for formatting log lines, under @log_lock
  * @pid: pid of the task being saved or restored, for messages
  * @tree: restart: the pids of the tree, @nr_tasks of them, the root first
  * @pid_index: restart: pid -> index in @tree
@@ -117,6 +118,7 @@ struct ckpt_ctx {
 	int error;
 	char err_msg[CKPT_ERROR_MSG_MAX];
 	char *scratch;
+	char *logbuf;
 	pid_t pid;
 	struct ckpt_pids *tree;
 	struct xarray pid_index;

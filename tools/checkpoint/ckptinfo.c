@@ -169,14 +169,18 @@ static void decode_tree(struct image *img, void *rec)
 		if (img->json) {
 			printf("%s{\"pid\": %d, \"tgid\": %d, \"ppid\": %d, \"pgid\": %d, ",
 			       i ? ", " : "", p->vpid, p->vtgid, p->vppid, p->vpgid);
-			printf("\"sid\": %d, \"depth\": %u, \"zombie\": %s, \"exit_code\": %d}",
+			printf("\"sid\": %d, \"depth\": %u, \"zombie\": %s, \"exit_code\": %d, ",
 			       p->vsid, p->depth, p->flags & CKPT_PIDS_ZOMBIE ? "true" : "false",
 			       p->exit_code);
+			printf("\"subreaper\": %s}",
+			       p->flags & CKPT_PIDS_SUBREAPER ? "true" : "false");
 		} else {
 			printf("\n%24s pid %d tgid %d ppid %d pgid %d sid %d depth %u", "",
 			       p->vpid, p->vtgid, p->vppid, p->vpgid, p->vsid, p->depth);
 			if (p->flags & CKPT_PIDS_ZOMBIE)
 				printf(" zombie exit_code %#x", p->exit_code);
+			if (p->flags & CKPT_PIDS_SUBREAPER)
+				printf(" subreaper");
 		}
 		if (p->vpid <= 0 || p->vtgid <= 0)
 			invalid(img, "TREE task %u has pid %d tgid %d", i, p->vpid, p->vtgid);

@@ -9,7 +9,8 @@
  * set_tid), which creates its own children the same way, and so on down
  * the tree. Each process first takes its session and process group as the
  * image says (setsid(), setpgid()); a zombie exits at once with its exit
- * code; every other process then calls restart(2) on the image, which
+ * code; a child subreaper becomes one again; a process creates its threads
+ * and children; every process then calls restart(2) on the image, which
  * turns it into the process of the image. rstr waits for the root and
  * exits as it exits. If standard input can't seek (a pipe), rstr feeds the
  * image to the processes through a pipe of its own, head included.
@@ -36,6 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -265,6 +267,10 @@ static void restore_task(unsigned int i)
 	}
 	if (p->flags & CKPT_PIDS_ZOMBIE)
 		exit_as(p);
+	/* before its children: they learn at fork that they have a subreaper */
+	if ((p->flags & CKPT_PIDS_SUBREAPER) && prctl(PR_SET_CHILD_SUBREAPER, 1))
+		fprintf(stderr, "rstr: pid %d: PR_SET_CHILD_SUBREAPER: %s\n", p->vpid,
+			strerror(errno));
 	/* its threads first: they wait in restart(2) for their turn */
 	for (j = i + 1; j < tree->nr_tasks; j++) {
 		if (tree->pids[j].vtgid != p->vpid || tree->pids[j].vpid == p->vpid)

@@ -129,7 +129,8 @@ struct ckpt_pids {
 };
 
 #define CKPT_PIDS_ZOMBIE	0x1	/* exited, not reaped yet */
-#define CKPT_PIDS_FLAGS_ALL	CKPT_PIDS_ZOMBIE
+#define CKPT_PIDS_SUBREAPER	0x2	/* a process with PR_SET_CHILD_SUBREAPER */
+#define CKPT_PIDS_FLAGS_ALL	(CKPT_PIDS_ZOMBIE | CKPT_PIDS_SUBREAPER)
 
 #define CKPT_TREE_PIDNS		0x1	/* the root is the init of its pid namespace */
 #define CKPT_TREE_FLAGS_ALL	CKPT_TREE_PIDNS

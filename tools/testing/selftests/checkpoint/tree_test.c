@@ -399,6 +399,77 @@ TEST_F_TIMEOUT(tree, sessions_and_groups, 120)
 	self->root = 0;
 }
 
+/*
+ * A child subreaper stays one: an orphan it adopted before the checkpoint
+ * is its child after restart, and one orphaned after restart comes to it.
+ */
+TEST_F_TIMEOUT(tree, subreaper, 120)
+{
+	struct ckpt_hdr_tree *tree;
+	pid_t pids[2];
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		pid_t mid, orphan, late;
+		int status, subreaper = 0;
+
+		root_fds(p);
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1))
+			_exit(98);
+		mid = tree_fork();
+		if (!mid) {
+			orphan = tree_fork();
+			if (!orphan) {
+				close(p[0]);
+				close(p[1]);
+				tree_ready();
+				tree_wait();
+				/* orphan its own child: it must go to the subreaper */
+				late = tree_fork();
+				if (!late) {
+					usleep(200 * 1000);
+					_exit(getppid() != 1 ? 0 : 31);
+				}
+				_exit(0);
+			}
+			if (write(p[1], &orphan, sizeof(orphan)) != sizeof(orphan))
+				_exit(97);
+			_exit(0);
+		}
+		close(p[0]);
+		close(p[1]);
+		if (waitpid(mid, NULL, 0) != mid)
+			_exit(96);
+		tree_ready();
+		tree_wait();
+		if (prctl(PR_GET_CHILD_SUBREAPER, &subreaper) || !subreaper)
+			_exit(11);
+		/* the adopted orphan, then the child it left behind */
+		if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+			_exit(12);
+		if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+			_exit(13);
+		_exit(0);
+	}
+	self->root = pids[0];
+	close(p[1]);
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[1], sizeof(pid_t)));
+	close(p[0]);
+	wait_ready(pids, 2);
+
+	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
+		TH_LOG("%s", self->log);
+	self->root = 0;
+	tree = (void *)image_record(&self->img, CKPT_HDR_TREE, 0);
+	ASSERT_NE(NULL, tree);
+	ASSERT_EQ(2, tree->nr_tasks);
+	EXPECT_EQ(CKPT_PIDS_SUBREAPER, tree->pids[0].flags);
+	EXPECT_EQ(pids[0], tree->pids[1].vppid);
+}
+
 /* An open file shared through fork: one offset, moved by one, seen by the other */
 TEST_F_TIMEOUT(tree, shared_offset, 120)
 {
