@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PKGS="linux-source-6.12 qemu-system-x86 busybox-static flex bison bc libelf-dev libssl-dev
-	cpio ccache dwarves xz-utils sparse rsync gcc make libc6-dev perl python3 kmod"
+	cpio ccache dwarves xz-utils sparse rsync gcc make libc6-dev perl python3 kmod criu"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

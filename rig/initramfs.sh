@@ -13,6 +13,15 @@ for app in $("$root/bin/busybox" --list); do
 	[ -e "$root/bin/$app" ] || ln -s busybox "$root/bin/$app"
 done
 cp "$OUT"/bin/* "$root/ckpt/bin/"
+# CRIU (Debian's), for the bench to compare with: the binary and the shared
+# libraries ldd lists for it
+if [ -x /usr/sbin/criu ]; then
+	cp /usr/sbin/criu "$root/sbin/criu"
+	for lib in $(ldd /usr/sbin/criu | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+fi
 find "$OUT/selftests" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/ckpt/selftests/" \;
 cp "$SRC"/tools/testing/selftests/checkpoint/*.sh "$root/ckpt/selftests/"
 cp "$REPO"/rig/guest/* "$root/ckpt/"
