@@ -12,15 +12,23 @@ exec 9>"$CKPT_BUILD/lock"
 flock 9
 "$REPO/rig/deps.sh"
 "$REPO/rig/tree.sh"
-"$REPO/rig/kernel.sh" "$REPO/rig/config/base.config" \
+"$REPO/rig/kernel.sh" "$REPO/rig/config/base.config" "$REPO/rig/config/criu.config" \
 	"$REPO/tools/testing/selftests/checkpoint/config"
 "$REPO/rig/userspace.sh"
 res=$OUT/bench
 mkdir -p "$res"
 "$REPO/rig/initramfs.sh" "$res/initrd.gz"
-VM_MEM=${VM_MEM:-6144} VM_TIMEOUT=${VM_TIMEOUT:-1800} \
+VM_MEM=${VM_MEM:-6144} VM_TIMEOUT=${VM_TIMEOUT:-3600} \
 	"$REPO/rig/vm.sh" bench "$res/initrd.gz" "$res" || log "qemu exited with $?"
-sed -n '/^### BENCH tmpfs/,/^### BENCH done/p' "$res/tests.log" | grep -v '^###' |
-	tee "$res/results.txt"
-grep -q . "$res/results.txt" || die "no results: see $res/console.log"
-log "results in $res/results.txt"
+sed -n '/^### BENCH tmpfs/,/^### BENCH done/p' "$res/tests.log" |
+	grep -v -e '^###' -e '^ckpt-bench: ' | tee "$res/results.txt"
+grep -q '^Ratios' "$res/results.txt" || die "no results: see $res/tests.log and console.log"
+# the README links to the results of the last run
+{
+	echo "make bench, $(date -u +%Y-%m-%d), commit $(git -C "$REPO" rev-parse --short HEAD)$(
+		git -C "$REPO" diff --quiet HEAD -- . ':!rig/bench-results.txt' ||
+		echo ' (modified)'), QEMU TCG, tmpfs"
+	echo
+	cat "$res/results.txt"
+} > "$REPO/rig/bench-results.txt"
+log "results in $res/results.txt and rig/bench-results.txt"

@@ -1,6 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# make bench: checkpoint and restart times beside plain write/read, on tmpfs.
+# make bench: our ckpt/rstr, CRIU and the sink's limit (write/read of the
+# same bytes) side by side on the same workloads, images on tmpfs.
+# ckpt.reps=N and ckpt.load=W,W,... on the kernel command line (VM_APPEND)
+# override the repetitions and the workloads. CRIU wants loopback up, and
+# /dev/pts for its checks.
+reps=$(sed -n 's/.*ckpt\.reps=\([0-9]*\).*/\1/p' /proc/cmdline)
+load=$(sed -n 's/.*ckpt\.load=\([a-z0-9:,]*\).*/\1/p' /proc/cmdline | tr , ' ')
+ifconfig lo 127.0.0.1 up
+mkdir -p /dev/pts /tmp/bench
+mount -t devpts devpts /dev/pts
 echo "### BENCH tmpfs"
-ckpt-bench /tmp 64 256 1024
+criu --version | head -1
+# shellcheck disable=SC2086
+ckpt-bench --reps "${reps:-3}" /tmp/bench ${load:-mem:1 mem:64 mem:256 mem:1024 sparse:4096 \
+	tree:10 tree:100 files:100 files:1000}
 echo "### BENCH done"

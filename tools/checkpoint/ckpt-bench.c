@@ -1,24 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ckpt-bench - time checkpoint and restart of a process with N MiB of
- * dirty anonymous memory, beside a plain write() and read() of the same
- * bytes to and from the same place (the sink's limit).
+ * ckpt-bench - checkpoint and restart side by side with CRIU and with the
+ * sink's limit, on the same workloads.
  *
- *   ckpt-bench DIR SIZE_MIB...
+ *   ckpt-bench [--reps N] [--criu PATH|none] DIR WORKLOAD...
  *
- * For each size: a child dirties SIZE MiB and waits; the bench times
- * write() of SIZE MiB from its own memory to DIR/plain and read() back,
- * then checkpoint(child) to DIR/image (CHECKPOINT_KILL), then restart of
- * the image (clone3 with the child's pid, restart(2)) until the restored
- * child is back in its wait. Prints one line per size with the times and
- * the ratios checkpoint/write and restart/read. Restart has to allocate
- * the memory it fills, so it is also compared with a read() into memory
- * that was never touched ("read new").
+ * WORKLOAD is mem:MIB (a process with MIB MiB of dirty anonymous memory),
+ * sparse:MIB (a MIB MiB mapping with 1% of its pages touched), tree:N (N
+ * processes, a binary tree) or files:N (a process with N open files in
+ * DIR). Images, CRIU's image directory and the limit's file go to DIR.
+ *
+ * For each workload and each of N repetitions the bench starts the
+ * workload, checkpoints it with `ckpt PID > DIR/image` and with
+ * `criu dump -t PID -D DIR/criu --leave-running` (in alternating order),
+ * kills it, restarts it with `rstr < DIR/image` and checks it, kills it
+ * again, restarts it with `criu restore -D DIR/criu -d` and checks it.
+ * Then the limit: write() of as many bytes as the workload has dirty
+ * (the Anonymous lines of /proc/PID/smaps_rollup, summed over its tree)
+ * from memory to DIR/plain, read() back into that memory, and read() into
+ * memory never touched, which a restart has to allocate.
+ *
+ * Measured, the median of the repetitions:
+ *  - checkpoint and restart time: from fork() of the tool until the tool
+ *    exited (checkpoint) or the restored workload runs its own code again,
+ *    seen in /proc/PID/syscall (restart; CRIU's tool must also have exited);
+ *  - freeze time, from the target's side: while a checkpoint runs, the
+ *    workload loops on a 0.5 ms clock_nanosleep() and keeps the longest
+ *    gap between two clock_gettime() calls, which it reports afterwards;
+ *  - image size: the image file, or the files of CRIU's image directory
+ *    without its logs;
+ *  - peak memory of the tools: ru_maxrss of ckpt and criu from wait4(), and
+ *    of rstr its VmHWM once the restore is done (rstr stays as the parent
+ *    of the restored process, whose memory wait4() would count).
+ * A restored workload checks its memory (a pattern in every page) and
+ * reports; a failed check fails the bench. A tool that fails is shown as
+ * "n/a" with the reason.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,13 +50,39 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <linux/checkpoint.h>
-#include <linux/sched.h>
 
-#define MiB	(1024UL * 1024)
+#include "common.h"
+
+#define MiB		(1024UL * 1024)
+#define PAGE		4096UL
+#define MAX_REPS	9
+#define GAP_NS		500000L		/* the workload's sleep while measured */
+#define TREE_PAGES	16		/* pages each process of a tree dirties */
+
+enum { OURS, CRIU, NR_TOOLS };
+static const char * const tool_name[NR_TOOLS] = { "ours", "criu" };
+
+struct workload {
+	char kind[16];		/* mem, sparse, tree, files */
+	unsigned long n;	/* MiB, processes or files */
+};
+
+/* One repetition of one tool; negative times: not measured */
+struct run {
+	double ckpt, freeze, restart;
+	double image;		/* bytes */
+	long ckpt_kib, rstr_kib;
+	char err[160];		/* why a step failed */
+};
+
+static const char *dir;
+static const char *criu = "criu";
+static int reps = 3;
 
 static double now(void)
 {
@@ -48,8 +98,229 @@ static void die(const char *what)
 	exit(1);
 }
 
-/* Is @pid in system call @nr (/proc/PID/syscall)? */
-static int in_syscall(pid_t pid, int nr)
+static void path_of(char *buf, size_t size, const char *name, long n)
+{
+	if (n >= 0)
+		snprintf(buf, size, "%s/%s.%ld", dir, name, n);
+	else
+		snprintf(buf, size, "%s/%s", dir, name);
+}
+
+/* The workload */
+
+static unsigned char pattern(unsigned long page)
+{
+	return (page * 131 + 7) & 0xff;
+}
+
+/* Fill page @i of @p (of @len bytes) for every @step pages */
+static void fill(unsigned char *p, size_t len, unsigned long step)
+{
+	unsigned long i;
+
+	for (i = 0; i * PAGE < len; i += step)
+		memset(p + i * PAGE, pattern(i), PAGE);
+}
+
+static int check(const unsigned char *p, size_t len, unsigned long step)
+{
+	unsigned long i;
+
+	for (i = 0; i * PAGE < len; i += step)
+		if (p[i * PAGE] != pattern(i) || p[i * PAGE + PAGE - 1] != pattern(i) ||
+		    p[i * PAGE + PAGE / 2] != pattern(i))
+			return 0;
+	return 1;
+}
+
+static void write_report(const char *what, double gap)
+{
+	char path[256], tmp[300], line[128];
+	int fd, n;
+
+	path_of(path, sizeof(path), "report", getpid());
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	n = snprintf(line, sizeof(line), "%s %.6f\n", what, gap);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		_exit(20);
+	if (write(fd, line, n) != n)
+		_exit(21);
+	close(fd);
+	if (rename(tmp, path))
+		_exit(22);
+}
+
+/* Process @k of a tree of @n: children 2k+1 and 2k+2, each dirties some pages */
+static void tree_node(unsigned long k, unsigned long n)
+{
+	unsigned long c;
+	unsigned char *p;
+
+	for (c = 2 * k + 1; c <= 2 * k + 2 && c < n; c++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			_exit(23);
+		if (!pid) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			tree_node(c, n);
+			p = mmap(NULL, TREE_PAGES * PAGE, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (p == MAP_FAILED)
+				_exit(24);
+			fill(p, TREE_PAGES * PAGE, 1);
+			for (;;)
+				pause();
+		}
+	}
+}
+
+static void workload_main(const struct workload *w)
+{
+	struct timespec ts = { 0, GAP_NS };
+	unsigned long step = 1, i;
+	unsigned char *p = NULL;
+	double t, prev, gap;
+	size_t len = 0;
+	char path[256];
+	sigset_t sigs;
+	int fd, sig;
+
+	setsid();
+	fd = open("/dev/null", O_RDWR);
+	dup2(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	close_range(3, ~0U, 0);
+	/* SIGUSR1 starts measuring, SIGUSR2 asks for the report */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+
+	if (!strcmp(w->kind, "mem") || !strcmp(w->kind, "sparse")) {
+		len = w->n * MiB;
+		step = w->kind[0] == 's' ? 100 : 1;
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(25);
+		fill(p, len, step);
+	} else if (!strcmp(w->kind, "tree")) {
+		tree_node(0, w->n);
+		len = TREE_PAGES * PAGE;
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(25);
+		fill(p, len, 1);
+	} else if (!strcmp(w->kind, "files")) {
+		for (i = 0; i < w->n; i++) {
+			path_of(path, sizeof(path), "files/f", i);
+			if (open(path, O_RDWR | O_CREAT, 0600) < 0)
+				_exit(26);
+		}
+	}
+
+	write_report("ready", 0);
+	for (;;) {
+		sig = sigwaitinfo(&sigs, NULL);
+		gap = 0;
+		if (sig == SIGUSR1) {
+			/* sleep 0.5 ms at a time until SIGUSR2, timing each turn */
+			prev = now();
+			do {
+				sig = sigtimedwait(&sigs, NULL, &ts);
+				t = now();
+				if (t - prev > gap)
+					gap = t - prev;
+				prev = t;
+			} while (sig != SIGUSR2);
+		}
+		if (sig == SIGUSR2)
+			write_report(!p || check(p, len, step) ? "ok" : "corrupt", gap);
+	}
+}
+
+/* The bench side */
+
+/* Wait for the workload's report; returns its gap, or -1 if corrupt or silent */
+static double get_report(pid_t pid, int *ok)
+{
+	char path[256], word[16];
+	double gap = -1, t = now();
+	FILE *f;
+
+	path_of(path, sizeof(path), "report", pid);
+	while (!(f = fopen(path, "r"))) {
+		if (now() - t > 120) {
+			*ok = 0;
+			return -1;
+		}
+		usleep(500);
+	}
+	*ok = fscanf(f, "%15s %lf", word, &gap) == 2 &&
+	      (!strcmp(word, "ok") || !strcmp(word, "ready"));
+	fclose(f);
+	unlink(path);
+	return gap;
+}
+
+static pid_t start_workload(const struct workload *w)
+{
+	pid_t pid = fork();
+	int ok;
+
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		workload_main(w);
+		_exit(0);
+	}
+	get_report(pid, &ok);
+	if (!ok) {
+		fprintf(stderr, "ckpt-bench: workload %s:%lu did not start\n", w->kind, w->n);
+		exit(1);
+	}
+	return pid;
+}
+
+/* Kill @pid (its tree dies of PDEATHSIG) and reap every child we have */
+static void kill_all(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+}
+
+/* Sum of the Anonymous: lines of @pid and its descendants, in bytes */
+static double dirty_bytes(pid_t pid)
+{
+	char path[96], line[256];
+	double kib = 0, v;
+	FILE *f;
+	long c;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", pid);
+	f = fopen(path, "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "Anonymous: %lf kB", &v) == 1)
+				kib += v;
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	f = fopen(path, "r");
+	if (f) {
+		while (fscanf(f, "%ld", &c) == 1)
+			kib += dirty_bytes(c) / 1024;
+		fclose(f);
+	}
+	return kib * 1024;
+}
+
+/* Is @pid running its own code: in the sigtimedwait() of its measuring loop? */
+static int in_sleep(pid_t pid)
 {
 	char path[64], buf[64];
 	int fd, n;
@@ -63,130 +334,503 @@ static int in_syscall(pid_t pid, int nr)
 	if (n <= 0)
 		return 0;
 	buf[n] = 0;
-	return buf[0] != '-' && atoi(buf) == nr;
+	return buf[0] != '-' && atoi(buf) == __NR_rt_sigtimedwait;
 }
 
-static void wait_in_pause(pid_t pid)
+/* Run @argv with @in and @out as stdin/stdout; its pid */
+static pid_t spawn(const char *const argv[], const char *in, const char *out)
 {
-	while (!in_syscall(pid, __NR_pause))
-		usleep(200);
-}
-
-static pid_t dirty_child(size_t len)
-{
+	char log[256];
 	pid_t pid = fork();
-	char *p;
+	int fd;
 
 	if (pid)
 		return pid;
+	if (in) {
+		fd = open(in, O_RDONLY);
+		if (fd < 0 || dup2(fd, 0) < 0)
+			_exit(127);
+	}
+	if (out) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(127);
+	}
+	path_of(log, sizeof(log), "tool.log", -1);
+	fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	if (fd >= 0)
+		dup2(fd, 2);
 	close_range(3, ~0U, 0);
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		_exit(1);
-	memset(p, 0x5a, len);
-	for (;;)
-		pause();
+	execvp(argv[0], (char *const *)argv);
+	_exit(127);
 }
 
-/* Seconds to write @len bytes of @buf to @path, or to read them back */
-static double file_io(const char *path, char *buf, size_t len, int write_it)
+/*
+ * Why a tool failed: the first line of its standard error (the kernel's log
+ * line comes first), or for CRIU the last error line of its log @clog
+ */
+static void tool_error(char *err, size_t size, const char *what, int status,
+		       const char *clog)
 {
-	int fd = write_it ? open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600) : open(path, O_RDONLY);
-	double t = now();
-	size_t done = 0;
-	ssize_t n;
+	char log[256], line[256], last[256] = "";
+	FILE *f;
 
-	if (fd < 0)
-		die(path);
-	while (done < len) {
-		n = write_it ? write(fd, buf + done, len - done) : read(fd, buf + done, len - done);
-		if (n <= 0)
-			die(write_it ? "write" : "read");
-		done += n;
+	path_of(log, sizeof(log), "tool.log", -1);
+	f = fopen(clog ?: log, "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if ((!clog && !last[0] && line[0] != '\n') ||
+			    (clog && !strncmp(line, "Error", 5)))
+				snprintf(last, sizeof(last), "%s", line);
+		fclose(f);
+	}
+	last[strcspn(last, "\n")] = 0;
+	snprintf(err, size, "%s failed (status %#x): %s", what, status, last);
+}
+
+static void clear_log(void)
+{
+	char log[256];
+
+	path_of(log, sizeof(log), "tool.log", -1);
+	unlink(log);
+}
+
+static double dir_bytes(const char *path)
+{
+	struct dirent *d;
+	struct stat st;
+	double sum = 0;
+	char f[512];
+	DIR *dp = opendir(path);
+
+	if (!dp)
+		return 0;
+	while ((d = readdir(dp))) {
+		if (d->d_name[0] == '.' || strstr(d->d_name, ".log"))
+			continue;
+		snprintf(f, sizeof(f), "%s/%s", path, d->d_name);
+		if (!stat(f, &st) && S_ISREG(st.st_mode))
+			sum += st.st_size;
+	}
+	closedir(dp);
+	return sum;
+}
+
+static void rm_dir(const char *path)
+{
+	struct dirent *d;
+	char f[512];
+	DIR *dp = opendir(path);
+
+	if (!dp)
+		return;
+	while ((d = readdir(dp))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(f, sizeof(f), "%s/%s", path, d->d_name);
+		unlink(f);
+	}
+	closedir(dp);
+	rmdir(path);
+}
+
+/* Checkpoint @pid with @tool, the workload measuring its freeze */
+static void checkpoint(int tool, pid_t pid, struct run *r)
+{
+	char image[256], cdir[256], clog[300], spid[16];
+	const char *const ours[] = { "ckpt", spid, NULL };
+	const char *const theirs[] = { criu, "dump", "-t", spid, "-D", cdir, "-o", "dump.log",
+				       "--leave-running", NULL };
+	struct rusage ru;
+	struct stat st;
+	int status, ok;
+	double t;
+	pid_t c;
+
+	snprintf(spid, sizeof(spid), "%d", pid);
+	path_of(image, sizeof(image), "image", -1);
+	path_of(cdir, sizeof(cdir), "criu", -1);
+	rm_dir(cdir);
+	if (tool == CRIU && mkdir(cdir, 0700))
+		die(cdir);
+	clear_log();
+
+	kill(pid, SIGUSR1);
+	usleep(20000);		/* let its measuring loop start */
+	t = now();
+	c = spawn(tool == OURS ? ours : theirs, NULL, tool == OURS ? image : NULL);
+	if (c < 0 || wait4(c, &status, 0, &ru) != c)
+		die("wait4");
+	t = now() - t;
+	kill(pid, SIGUSR2);
+	r->freeze = get_report(pid, &ok);
+	if (!ok)
+		snprintf(r->err, sizeof(r->err), "the workload did not report after %s",
+			 tool_name[tool]);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		snprintf(clog, sizeof(clog), "%s/dump.log", cdir);
+		tool_error(r->err, sizeof(r->err), tool == OURS ? "ckpt" : "criu dump", status,
+			   tool == OURS ? NULL : clog);
+		r->freeze = -1;
+		return;
+	}
+	r->ckpt = t;
+	r->ckpt_kib = ru.ru_maxrss;
+	if (tool == OURS)
+		r->image = stat(image, &st) ? 0 : st.st_size;
+	else
+		r->image = dir_bytes(cdir);
+}
+
+static long vm_hwm(pid_t pid)
+{
+	char path[64], line[128];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
+}
+
+/* Restart the image of @pid (gone) with @tool; check the restored workload */
+static void restart(int tool, pid_t pid, struct run *r)
+{
+	char image[256], cdir[256], clog[300];
+	const char *const ours[] = { "rstr", NULL };
+	const char *const theirs[] = { criu, "restore", "-D", cdir, "-o", "restore.log", "-d",
+				       NULL };
+	int status = 0, ok, done = tool == OURS;
+	struct rusage ru;
+	double t;
+	pid_t c;
+
+	path_of(image, sizeof(image), "image", -1);
+	path_of(cdir, sizeof(cdir), "criu", -1);
+	clear_log();
+	t = now();
+	c = spawn(tool == OURS ? ours : theirs, tool == OURS ? image : NULL, NULL);
+	for (;;) {
+		if (!done && wait4(c, &status, WNOHANG, &ru) == c) {
+			done = 1;
+			r->rstr_kib = ru.ru_maxrss;
+			if (!WIFEXITED(status) || WEXITSTATUS(status))
+				break;
+		}
+		if (done && in_sleep(pid))
+			break;
+		if (tool == OURS && waitpid(c, &status, WNOHANG) == c)
+			break;
+		if (now() - t > 600) {
+			status = -1;
+			break;
+		}
+		usleep(200);
 	}
 	t = now() - t;
-	close(fd);
-	return t;
+	if (!in_sleep(pid)) {
+		snprintf(clog, sizeof(clog), "%s/restore.log", cdir);
+		tool_error(r->err, sizeof(r->err), tool == OURS ? "rstr" : "criu restore",
+			   status, tool == OURS ? NULL : clog);
+		kill_all(pid);
+		return;
+	}
+	if (tool == OURS)
+		r->rstr_kib = vm_hwm(c);
+	kill(pid, SIGUSR2);
+	get_report(pid, &ok);
+	if (!ok) {
+		fprintf(stderr, "ckpt-bench: %s restored a corrupt or silent workload\n",
+			tool_name[tool]);
+		exit(1);
+	}
+	r->restart = t;
+	kill_all(pid);
+}
+
+/* The limit: write @len bytes to DIR/plain, read them back, read into new memory */
+static void limit(size_t len, double *tw, double *tr, double *tn)
+{
+	char plain[256];
+	double t;
+	int k, fd;
+	char *buf;
+	size_t done;
+	ssize_t n;
+
+	path_of(plain, sizeof(plain), "plain", -1);
+	len = (len + PAGE - 1) & ~(PAGE - 1);
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		die("mmap");
+	fill((unsigned char *)buf, len, 1);
+	for (k = 0; k < 3; k++) {
+		if (k == 2) {
+			munmap(buf, len);
+			buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				   -1, 0);
+			if (buf == MAP_FAILED)
+				die("mmap");
+		}
+		fd = k ? open(plain, O_RDONLY) : open(plain, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0)
+			die(plain);
+		t = now();
+		for (done = 0; done < len; done += n) {
+			if (k)
+				n = read(fd, buf + done, len - done);
+			else
+				n = write(fd, buf + done, len - done);
+			if (n <= 0)
+				die(k ? "read of the plain file" : "write of the plain file");
+		}
+		t = now() - t;
+		close(fd);
+		*(k == 0 ? tw : k == 1 ? tr : tn) = t;
+	}
+	munmap(buf, len);
+	unlink(plain);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median of the @n values of field @off of @runs; -1 if one is missing */
+static double median(const struct run *runs, int n, size_t off)
+{
+	double v[MAX_REPS];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		v[i] = *(const double *)((const char *)&runs[i] + off);
+		if (v[i] < 0)
+			return -1;
+	}
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static long max_kib(const struct run *runs, int n, int rstr)
+{
+	long m = -1;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if ((rstr ? runs[i].rstr_kib : runs[i].ckpt_kib) > m)
+			m = rstr ? runs[i].rstr_kib : runs[i].ckpt_kib;
+	return m;
+}
+
+struct result {
+	char name[32];
+	double dirty, write, read, read_new;
+	double ckpt[NR_TOOLS], freeze[NR_TOOLS], restart[NR_TOOLS], image[NR_TOOLS];
+	long ckpt_kib[NR_TOOLS], rstr_kib[NR_TOOLS];
+	char err[NR_TOOLS][160];
+};
+
+static void bench(const struct workload *w, struct result *res)
+{
+	struct run runs[NR_TOOLS][MAX_REPS];
+	double tw[MAX_REPS], tr[MAX_REPS], tn[MAX_REPS], dirty = 0;
+	char files[256];
+	int i, k, tool;
+	pid_t pid;
+
+	memset(runs, 0, sizeof(runs));
+	memset(res, 0, sizeof(*res));
+	snprintf(res->name, sizeof(res->name), "%.15s:%lu", w->kind, w->n);
+	path_of(files, sizeof(files), "files", -1);
+	mkdir(files, 0700);
+	for (i = 0; i < reps; i++) {
+		pid = start_workload(w);
+		dirty = dirty_bytes(pid);
+		for (k = 0; k < NR_TOOLS; k++) {
+			tool = (i + k) % NR_TOOLS;	/* alternate who goes first */
+			runs[tool][i].ckpt = -1;
+			runs[tool][i].restart = -1;
+			runs[tool][i].ckpt_kib = -1;
+			runs[tool][i].rstr_kib = -1;
+			if (tool == CRIU && !strcmp(criu, "none"))
+				snprintf(runs[tool][i].err, sizeof(runs[tool][i].err),
+					 "not run (--criu none)");
+			else
+				checkpoint(tool, pid, &runs[tool][i]);
+		}
+		kill_all(pid);
+		for (tool = 0; tool < NR_TOOLS; tool++)
+			if (runs[tool][i].ckpt >= 0)
+				restart(tool, pid, &runs[tool][i]);
+		path_of(files, sizeof(files), "image", -1);
+		unlink(files);
+		path_of(files, sizeof(files), "criu", -1);
+		rm_dir(files);
+		limit(dirty, &tw[i], &tr[i], &tn[i]);
+	}
+	path_of(files, sizeof(files), "files", -1);
+	rm_dir(files);
+
+	res->dirty = dirty;
+	qsort(tw, reps, sizeof(double), cmp_double);
+	qsort(tr, reps, sizeof(double), cmp_double);
+	qsort(tn, reps, sizeof(double), cmp_double);
+	res->write = tw[reps / 2];
+	res->read = tr[reps / 2];
+	res->read_new = tn[reps / 2];
+	for (tool = 0; tool < NR_TOOLS; tool++) {
+		res->ckpt[tool] = median(runs[tool], reps, offsetof(struct run, ckpt));
+		res->freeze[tool] = median(runs[tool], reps, offsetof(struct run, freeze));
+		res->restart[tool] = median(runs[tool], reps, offsetof(struct run, restart));
+		res->image[tool] = median(runs[tool], reps, offsetof(struct run, image));
+		res->ckpt_kib[tool] = max_kib(runs[tool], reps, 0);
+		res->rstr_kib[tool] = max_kib(runs[tool], reps, 1);
+		for (i = 0; i < reps; i++)
+			if (runs[tool][i].err[0] && !res->err[tool][0])
+				memcpy(res->err[tool], runs[tool][i].err, sizeof(res->err[tool]));
+		if (res->ckpt[tool] < 0 && !res->err[tool][0])
+			snprintf(res->err[tool], sizeof(res->err[tool]), "failed");
+	}
+}
+
+static void num(double v, const char *fmt)
+{
+	char buf[32];
+
+	if (v < 0)
+		snprintf(buf, sizeof(buf), "n/a");
+	else
+		snprintf(buf, sizeof(buf), fmt, v);
+	printf(" %9s", buf);
+}
+
+static void ratio(double a, double b)
+{
+	num(a >= 0 && b > 0 ? a / b : -1, "%.2f");
+}
+
+static void print_results(const struct result *res, int n)
+{
+	int i, t;
+
+	printf("Times in seconds (median of %d), sizes in MiB, peak memory in KiB.\n", reps);
+	printf("limit: write() of the dirty bytes to the same directory, read() back into\n"
+	       "the same memory (rd) and into new memory (rd-new).\n\n");
+	printf("%-12s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s\n",
+	       "workload", "dirty", "ckpt", "ckpt", "write", "freeze", "freeze", "restart",
+	       "restart", "rd-new", "rd", "image", "image", "ckpt-KiB", "ckpt-KiB", "rstr-KiB",
+	       "rstr-KiB", "");
+	printf("%-12s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s\n",
+	       "", "MiB", "ours", "criu", "limit", "ours", "criu", "ours", "criu", "limit",
+	       "limit", "ours", "criu", "ours", "criu", "ours", "criu");
+	for (i = 0; i < n; i++) {
+		printf("%-12s", res[i].name);
+		num(res[i].dirty / MiB, "%.1f");
+		num(res[i].ckpt[OURS], "%.4f");
+		num(res[i].ckpt[CRIU], "%.4f");
+		num(res[i].write, "%.4f");
+		num(res[i].freeze[OURS], "%.4f");
+		num(res[i].freeze[CRIU], "%.4f");
+		num(res[i].restart[OURS], "%.4f");
+		num(res[i].restart[CRIU], "%.4f");
+		num(res[i].read_new, "%.4f");
+		num(res[i].read, "%.4f");
+		num(res[i].image[OURS] ? res[i].image[OURS] / MiB : -1, "%.2f");
+		num(res[i].image[CRIU] ? res[i].image[CRIU] / MiB : -1, "%.2f");
+		num(res[i].ckpt_kib[OURS], "%.0f");
+		num(res[i].ckpt_kib[CRIU], "%.0f");
+		num(res[i].rstr_kib[OURS], "%.0f");
+		num(res[i].rstr_kib[CRIU], "%.0f");
+		printf("\n");
+	}
+	printf("\nRatios (below 1: ours is faster or smaller)\n\n");
+	printf("%-12s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s\n", "workload",
+	       "ckpt", "ckpt", "freeze", "freeze/", "restart", "restart", "restart", "image",
+	       "image/", "ckpt-mem", "rstr-mem");
+	printf("%-12s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s\n", "", "/criu", "/write",
+	       "/criu", "ckpt", "/criu", "/rd-new", "/rd", "/criu", "dirty", "/criu", "/criu");
+	for (i = 0; i < n; i++) {
+		printf("%-12s", res[i].name);
+		ratio(res[i].ckpt[OURS], res[i].ckpt[CRIU]);
+		ratio(res[i].ckpt[OURS], res[i].write);
+		ratio(res[i].freeze[OURS], res[i].freeze[CRIU]);
+		ratio(res[i].freeze[OURS], res[i].ckpt[OURS]);
+		ratio(res[i].restart[OURS], res[i].restart[CRIU]);
+		ratio(res[i].restart[OURS], res[i].read_new);
+		ratio(res[i].restart[OURS], res[i].read);
+		ratio(res[i].image[OURS] ? res[i].image[OURS] : -1, res[i].image[CRIU]);
+		ratio(res[i].image[OURS] ? res[i].image[OURS] : -1, res[i].dirty);
+		ratio(res[i].ckpt_kib[OURS], res[i].ckpt_kib[CRIU]);
+		ratio(res[i].rstr_kib[OURS], res[i].rstr_kib[CRIU]);
+		printf("\n");
+	}
+	for (i = 0; i < n; i++)
+		for (t = 0; t < NR_TOOLS; t++)
+			if (res[i].err[t][0])
+				printf("%s %s: n/a (refused: %s)\n", res[i].name, tool_name[t],
+				       res[i].err[t]);
+	fflush(stdout);
 }
 
 int main(int argc, char **argv)
 {
-	char plain[256], image[256];
-	double tw, tr, tn, tc, ts;
-	struct stat st;
-	int i, fd, status;
-	size_t len;
-	pid_t pid, child;
-	char *buf;
+	static const struct option opts[] = {
+		{ "reps", required_argument, NULL, 'r' },
+		{ "criu", required_argument, NULL, 'c' },
+		{ }
+	};
+	struct workload w[32];
+	struct result *res;
+	int c, i, n = 0;
 
-	if (argc < 3) {
-		fprintf(stderr, "Usage: ckpt-bench DIR SIZE_MIB...\n");
+	while ((c = getopt_long(argc, argv, "r:c:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			reps = atoi(optarg);
+			break;
+		case 'c':
+			criu = optarg;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (optind + 2 > argc || reps < 1 || reps > MAX_REPS ||
+	    argc - optind - 1 > (int)ARRAY_SIZE(w)) {
+		fprintf(stderr, "Usage: ckpt-bench [--reps N] [--criu PATH|none] DIR WORKLOAD...\n"
+			"WORKLOAD: mem:MIB sparse:MIB tree:N files:N\n");
 		return 2;
 	}
-	snprintf(plain, sizeof(plain), "%s/plain", argv[1]);
-	snprintf(image, sizeof(image), "%s/image", argv[1]);
-	printf("%6s %9s %9s %9s %10s %10s %10s %8s %8s %8s\n", "MiB", "write s", "ckpt s",
-	       "read s", "read new s", "restart s", "image MiB", "ckpt/wr", "rst/rd",
-	       "rst/new");
-	for (i = 2; i < argc; i++) {
-		len = strtoul(argv[i], NULL, 0) * MiB;
-		pid = dirty_child(len);
-		if (pid < 0)
-			die("fork");
-		wait_in_pause(pid);
-
-		/* the limit: the same bytes from memory to the same place and back */
-		buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (buf == MAP_FAILED)
-			die("mmap");
-		memset(buf, 0x5a, len);
-		tw = file_io(plain, buf, len, 1);
-		tr = file_io(plain, buf, len, 0);
-		munmap(buf, len);
-		buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (buf == MAP_FAILED)
-			die("mmap");
-		tn = file_io(plain, buf, len, 0);
-		munmap(buf, len);
-		unlink(plain);
-
-		fd = open(image, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd < 0)
-			die(image);
-		tc = now();
-		if (syscall(__NR_checkpoint, pid, fd, CHECKPOINT_KILL | CHECKPOINT_SUBTREE, 2) < 0)
-			die("checkpoint");
-		tc = now() - tc;
-		fstat(fd, &st);
-		close(fd);
-		waitpid(pid, NULL, 0);
-
-		fd = open(image, O_RDONLY);
-		if (fd < 0)
-			die(image);
-		{
-			struct clone_args args = { .exit_signal = SIGCHLD,
-						   .set_tid = (uintptr_t)&pid, .set_tid_size = 1 };
-
-			ts = now();
-			child = syscall(__NR_clone3, &args, sizeof(args));
-			if (child < 0)
-				die("clone3");
-			if (!child) {
-				syscall(__NR_restart, 0, fd, 0, 2);
-				_exit(100);
-			}
-			wait_in_pause(child);
-			ts = now() - ts;
+	dir = argv[optind];
+	for (i = optind + 1; i < argc; i++, n++)
+		if (sscanf(argv[i], "%15[a-z]:%lu", w[n].kind, &w[n].n) != 2 ||
+		    (strcmp(w[n].kind, "mem") && strcmp(w[n].kind, "sparse") &&
+		     strcmp(w[n].kind, "tree") && strcmp(w[n].kind, "files")) || !w[n].n) {
+			fprintf(stderr, "ckpt-bench: bad workload %s\n", argv[i]);
+			return 2;
 		}
-		close(fd);
-		kill(child, SIGKILL);
-		waitpid(child, &status, 0);
-		unlink(image);
-		printf("%6lu %9.3f %9.3f %9.3f %10.3f %10.3f %10.1f %8.2f %8.2f %8.2f\n",
-		       len / MiB, tw, tc, tr, tn, ts, st.st_size / (double)MiB, tc / tw, ts / tr,
-		       ts / tn);
-		fflush(stdout);
+	/* orphans of restored trees come to us, to be reaped */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	res = calloc(n, sizeof(*res));
+	if (!res)
+		die("calloc");
+	for (i = 0; i < n; i++) {
+		bench(&w[i], &res[i]);
+		fprintf(stderr,
+			"ckpt-bench: %s: ckpt %.4f/%.4f s, restart %.4f/%.4f s (ours/criu)\n",
+			res[i].name, res[i].ckpt[OURS], res[i].ckpt[CRIU], res[i].restart[OURS],
+			res[i].restart[CRIU]);
 	}
+	print_results(res, n);
 	return 0;
 }
