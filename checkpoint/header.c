@@ -85,6 +85,8 @@ int checkpoint_header(struct ckpt_ctx *ctx)
 	if (!hh)
 		return ckpt_err(ctx, -ENOMEM, "no memory for the header");
 	ckpt_fill_header(ctx, hh);
+	if (hh->flags & CHECKPOINT_CSUM_PAGES)
+		ctx->kflags |= CKPT_CTX_CSUM_PAGES;
 	ret = ckpt_write_obj(ctx, &hh->h);
 	kfree(hh);
 	return ret;
@@ -105,6 +107,8 @@ int restore_header(struct ckpt_ctx *ctx)
 	if (IS_ERR(hh))
 		return PTR_ERR(hh);
 	ret = ckpt_check_header(ctx, hh);
+	if (!ret && (hh->flags & CHECKPOINT_CSUM_PAGES))
+		ctx->kflags |= CKPT_CTX_CSUM_PAGES;
 	kvfree(hh);
 	return ret;
 }

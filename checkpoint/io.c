@@ -71,15 +71,8 @@ int ckpt_kwrite(struct ckpt_ctx *ctx, const void *buf, size_t len)
 	return 0;
 }
 
-/**
- * ckpt_kread - read the next bytes of the image
- * @ctx: restart context
- * @buf: where they go
- * @len: how many; all of them must be there
- *
- * Return: 0, -ENODATA if the image ends first, or another negative errno.
- */
-int ckpt_kread(struct ckpt_ctx *ctx, void *buf, size_t len)
+/* Read @len bytes of the image into @buf, without the checksum */
+static int ckpt_kread_raw(struct ckpt_ctx *ctx, void *buf, size_t len)
 {
 	char *p = buf;
 	size_t left = len;
@@ -97,8 +90,44 @@ int ckpt_kread(struct ckpt_ctx *ctx, void *buf, size_t len)
 		left -= n;
 		ctx->pos += n;
 	}
-	ctx->crc = crc32c(ctx->crc, buf, len);
 	return 0;
+}
+
+/**
+ * ckpt_kread - read the next bytes of the image
+ * @ctx: restart context
+ * @buf: where they go
+ * @len: how many; all of them must be there
+ *
+ * Return: 0, -ENODATA if the image ends first, or another negative errno.
+ */
+int ckpt_kread(struct ckpt_ctx *ctx, void *buf, size_t len)
+{
+	int ret = ckpt_kread_raw(ctx, buf, len);
+
+	if (!ret)
+		ctx->crc = crc32c(ctx->crc, buf, len);
+	return ret;
+}
+
+/**
+ * ckpt_read_page_data - read page contents of the image into a buffer
+ * @ctx: restart context
+ * @buf: where they go
+ * @len: how many bytes; all of them must be there
+ *
+ * As ckpt_kread(), but the bytes go into the checksum only if the image
+ * was written with CHECKPOINT_CSUM_PAGES.
+ *
+ * Return: 0, -ENODATA if the image ends first, or another negative errno.
+ */
+int ckpt_read_page_data(struct ckpt_ctx *ctx, void *buf, size_t len)
+{
+	int ret = ckpt_kread_raw(ctx, buf, len);
+
+	if (!ret && (ctx->kflags & CKPT_CTX_CSUM_PAGES))
+		ctx->crc = crc32c(ctx->crc, buf, len);
+	return ret;
 }
 
 /**
@@ -110,8 +139,8 @@ int ckpt_kread(struct ckpt_ctx *ctx, void *buf, size_t len)
  * @write: to the image (checkpoint) or from it (restart)
  *
  * One vectored call per batch instead of one per page, without a copy
- * through a buffer; the pages go into the running checksum as with
- * ckpt_kwrite() and ckpt_kread().
+ * through a buffer. The pages go into the running checksum only with
+ * CKPT_CTX_CSUM_PAGES: hashing every byte costs as much as moving it.
  *
  * Return: 0, -ENODATA if the image ends first, or another negative errno.
  */
@@ -143,6 +172,8 @@ int ckpt_io_pages(struct ckpt_ctx *ctx, struct page **pages, struct bio_vec *bv,
 		}
 		ctx->pos += n;
 	}
+	if (!(ctx->kflags & CKPT_CTX_CSUM_PAGES))
+		return 0;
 	for (i = 0; i < nr; i++) {
 		p = kmap_local_page(pages[i]);
 		ctx->crc = crc32c(ctx->crc, p, PAGE_SIZE);

@@ -496,7 +496,7 @@ static int restore_pages(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv, u64 *nex
 			       ctx->rec_pos, h.len, nr);
 	if (!ret && (ctx->uflags & RESTART_VALIDATE)) {
 		for (i = 0; i < nr && !ret; i++)
-			ret = ckpt_kread(ctx, ctx->scratch, PAGE_SIZE);
+			ret = ckpt_read_page_data(ctx, ctx->scratch, PAGE_SIZE);
 		*left -= nr;
 		goto out;
 	}

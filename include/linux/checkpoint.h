@@ -26,6 +26,7 @@ struct task_struct;
 #define CKPT_CTX_CHECKPOINT	BIT(0)	/* a checkpoint(2) operation */
 #define CKPT_CTX_RESTART	BIT(1)	/* a restart(2) operation */
 #define CKPT_CTX_IO_FAILED	BIT(2)	/* the image can't take more records */
+#define CKPT_CTX_CSUM_PAGES	BIT(3)	/* page contents go into the checksum */
 
 /* object types in the object hash (objhash.c) */
 enum {
@@ -150,6 +151,7 @@ int ckpt_kwrite(struct ckpt_ctx *ctx, const void *buf, size_t len);
 int ckpt_kread(struct ckpt_ctx *ctx, void *buf, size_t len);
 int ckpt_io_pages(struct ckpt_ctx *ctx, struct page **pages, struct bio_vec *bv,
 		  unsigned int nr, bool write);
+int ckpt_read_page_data(struct ckpt_ctx *ctx, void *buf, size_t len);
 void *ckpt_hdr_alloc(u32 type, u32 size);
 int ckpt_write_obj(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
 int ckpt_write_error(struct ckpt_ctx *ctx);

@@ -2,7 +2,7 @@
 /*
  * ckpt - checkpoint a process tree into an image on standard output.
  *
- *   ckpt [--kill] [--strict] [--logfile FILE] PID > IMAGE
+ *   ckpt [--kill] [--strict] [--checksum] [--logfile FILE] PID > IMAGE
  *
  * The image holds process PID and all its descendants. The kernel writes
  * it straight to standard output, which may be a file, a pipe or a socket.
@@ -29,10 +29,11 @@
 static void print_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: ckpt [--kill] [--strict] [--logfile FILE] PID > IMAGE\n"
+		"Usage: ckpt [--kill] [--strict] [--checksum] [--logfile FILE] PID > IMAGE\n"
 		"Checkpoint process PID and its descendants; the image goes to standard output.\n"
 		"  -k, --kill          kill the processes once their image is written\n"
 		"  -s, --strict        refuse open files shared with processes outside the tree\n"
+		"  -c, --checksum      let the image checksum cover page contents too\n"
 		"  -l, --logfile FILE  append the kernel's log lines to FILE (default: stderr)\n"
 		"  -v, --verbose       report the checkpoint id on stderr\n"
 		"  -h, --help          this text\n"
@@ -44,6 +45,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "kill", no_argument, NULL, 'k' },
 		{ "strict", no_argument, NULL, 's' },
+		{ "checksum", no_argument, NULL, 'c' },
 		{ "logfile", required_argument, NULL, 'l' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -55,13 +57,16 @@ int main(int argc, char **argv)
 	char *end;
 	long pid, crid;
 
-	while ((c = getopt_long(argc, argv, "ksl:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "kscl:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			flags |= CHECKPOINT_KILL;
 			break;
 		case 's':
 			flags &= ~CHECKPOINT_SUBTREE;
+			break;
+		case 'c':
+			flags |= CHECKPOINT_CSUM_PAGES;
 			break;
 		case 'l':
 			logfile = optarg;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <linux/checkpoint.h>
 #include <linux/checkpoint_hdr.h>
 
 #include "common.h"
@@ -35,6 +36,7 @@ struct image {
 	char err[512];		/* why the image is invalid */
 	bool failed_ckpt;	/* the image holds an ERROR record */
 	unsigned int page_size;	/* from the header */
+	bool csum_pages;	/* the checksum covers page contents (header flags) */
 	unsigned int data_pages; /* pages the next PAGE_DATA must hold */
 	unsigned long long vma_pages;	/* pages the VMAs announce */
 };
@@ -116,6 +118,7 @@ static void decode_header(struct image *img, void *rec)
 	out_str(img, "arch", h->arch == CKPT_ARCH_X86_64 ? "x86_64" : "unknown", 16);
 	out_u64(img, "page_size", h->page_size, false);
 	img->page_size = h->page_size;
+	img->csum_pages = h->flags & CHECKPOINT_CSUM_PAGES;
 	out_u64(img, "flags", h->flags, true);
 	out_u64(img, "crid", h->crid, false);
 	if (gmtime_r(&t, &tm))
@@ -547,7 +550,10 @@ static bool next_record(struct image *img)
 	}
 	tail = h.type == CKPT_HDR_TAIL;
 	rt->decode(img, rec);
-	if (!tail)
+	/* page contents are in the checksum only if the header says so */
+	if (h.type == CKPT_HDR_PAGE_DATA && !img->csum_pages)
+		img->crc = crc32c_update(img->crc, rec, sizeof(h));
+	else if (!tail)
 		img->crc = crc32c_update(img->crc, rec, h.len);
 	printf(img->json ? "}" : "\n");
 	free(rec);

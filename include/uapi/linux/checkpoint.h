@@ -13,7 +13,8 @@
 /* checkpoint(2) flags */
 #define CHECKPOINT_KILL		0x1UL	/* kill the tasks once their image is written */
 #define CHECKPOINT_SUBTREE	0x2UL	/* allow objects shared with tasks outside the tree */
-#define CHECKPOINT_FLAGS_ALL	(CHECKPOINT_KILL | CHECKPOINT_SUBTREE)
+#define CHECKPOINT_CSUM_PAGES	0x4UL	/* the tail's checksum covers page contents too */
+#define CHECKPOINT_FLAGS_ALL	(CHECKPOINT_KILL | CHECKPOINT_SUBTREE | CHECKPOINT_CSUM_PAGES)
 
 /*
  * checkpoint(2) saves the process @pid and all its descendants. Without

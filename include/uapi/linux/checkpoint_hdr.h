@@ -34,7 +34,7 @@
 
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL	/* "CKPTIMG" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL	/* "CKPTEND" */
-#define CKPT_FORMAT_VERSION	3
+#define CKPT_FORMAT_VERSION	4
 
 #define CKPT_ALIGN		8
 #define CKPT_RELEASE_LEN	72	/* utsname()->release, NUL padded */

@@ -114,13 +114,36 @@ int image_nr_records(struct image *img)
 	return off == img->len ? n : -1;
 }
 
+uint32_t image_crc32c(struct image *img, size_t len)
+{
+	struct ckpt_hdr_header *hh = (struct ckpt_hdr_header *)img->buf;
+	int all = len >= sizeof(*hh) && hh->h.type == CKPT_HDR_HEADER &&
+		  (hh->flags & CHECKPOINT_CSUM_PAGES);
+	uint32_t crc = ~0U;
+	struct ckpt_hdr *h;
+	size_t off = 0, n;
+
+	while (off < len) {
+		h = (struct ckpt_hdr *)(img->buf + off);
+		n = len - off;
+		if (n >= sizeof(*h) && h->len >= sizeof(*h) && h->len < n)
+			n = h->len;
+		if (n >= sizeof(*h) && h->type == CKPT_HDR_PAGE_DATA && !all)
+			crc = crc32c(crc, h, sizeof(*h));
+		else
+			crc = crc32c(crc, h, n);
+		off += n;
+	}
+	return ~crc;
+}
+
 void image_fix_tail(struct image *img)
 {
 	struct ckpt_hdr_tail *t = (void *)(img->buf + img->len - sizeof(*t));
 
 	t->length = img->len - sizeof(*t);
 	t->nr_records = image_nr_records(img) - 1;
-	t->crc32c = ~crc32c(~0U, img->buf, t->length);
+	t->crc32c = image_crc32c(img, t->length);
 }
 
 pid_t spawn_sleeper(const char *comm)
@@ -155,10 +178,15 @@ void reap(pid_t pid)
 
 long checkpoint_image(pid_t pid, struct image *img, char **log)
 {
+	return checkpoint_image_flags(pid, CHECKPOINT_SUBTREE, img, log);
+}
+
+long checkpoint_image_flags(pid_t pid, unsigned long flags, struct image *img, char **log)
+{
 	int fd = memfd("image"), logfd = memfd("log");
 	long ret;
 
-	ret = sys_checkpoint(pid, fd, CHECKPOINT_SUBTREE, logfd);
+	ret = sys_checkpoint(pid, fd, flags, logfd);
 	if (ret < 0)
 		ret = -errno;
 	img->buf = slurp(fd, &img->len);

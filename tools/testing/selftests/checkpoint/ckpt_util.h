@@ -33,6 +33,12 @@ struct image {
 struct ckpt_hdr *image_record(struct image *img, uint32_t type, int nth);
 /* Records of the image, tail included; -1 if the lengths don't add up */
 int image_nr_records(struct image *img);
+/*
+ * CRC-32C of the first @len bytes of the image as the tail defines it: the
+ * payload of PAGE_DATA records is left out unless the header has
+ * CHECKPOINT_CSUM_PAGES
+ */
+uint32_t image_crc32c(struct image *img, size_t len);
 /* Recompute the tail (length, record count, checksum) after an edit */
 void image_fix_tail(struct image *img);
 
@@ -46,6 +52,8 @@ void reap(pid_t pid);
  * -errno.
  */
 long checkpoint_image(pid_t pid, struct image *img, char **log);
+/* The same with checkpoint(2) @flags */
+long checkpoint_image_flags(pid_t pid, unsigned long flags, struct image *img, char **log);
 /* restart(RESTART_VALIDATE) from a memfd holding @buf; returns 0 or -errno */
 long restart_image(const void *buf, size_t len, char **log);
 
