@@ -18,7 +18,17 @@ flock 9
 res=$OUT/bench
 mkdir -p "$res"
 "$REPO/rig/initramfs.sh" "$res/initrd.gz"
-VM_MEM=${VM_MEM:-6144} VM_TIMEOUT=${VM_TIMEOUT:-3600} \
+# Without ACPI the guest finds no HPET or PM timer to calibrate its TSC
+# against and falls back to jiffies, a 4 ms clock. Under TCG the guest TSC
+# runs at the host's rate: give it that rate (a constant TSC's "cpu MHz").
+append=${VM_APPEND:-}
+if grep -qw constant_tsc /proc/cpuinfo; then
+	khz=$(awk '/^cpu MHz/ { printf "%d", $4 * 1000; exit }' /proc/cpuinfo)
+	append="tsc_early_khz=$khz tsc=reliable $append"
+else
+	log "no constant TSC on the host: the guest clock ticks in jiffies"
+fi
+VM_MEM=${VM_MEM:-6144} VM_TIMEOUT=${VM_TIMEOUT:-3600} VM_APPEND=$append \
 	"$REPO/rig/vm.sh" bench "$res/initrd.gz" "$res" || log "qemu exited with $?"
 sed -n '/^### BENCH tmpfs/,/^### BENCH done/p' "$res/tests.log" |
 	grep -v -e '^###' -e '^ckpt-bench: ' | tee "$res/results.txt"

@@ -20,13 +20,18 @@
  * from memory to DIR/plain, read() back into that memory, and read() into
  * memory never touched, which a restart has to allocate.
  *
- * Measured, the median of the repetitions:
+ * The workload (its root process) shares a page with the bench, a file
+ * DIR/shared.PID it maps MAP_SHARED (both checkpointers save such a mapping
+ * by path): a beat counter, and its reports. Measured, the median of the
+ * repetitions:
  *  - checkpoint and restart time: from fork() of the tool until the tool
  *    exited (checkpoint) or the restored workload runs its own code again,
- *    seen in /proc/PID/syscall (restart; CRIU's tool must also have exited);
+ *    seen as its beat counter moving (restart; CRIU's tool must also have
+ *    exited);
  *  - freeze time, from the target's side: while a checkpoint runs, the
- *    workload loops on a 0.5 ms clock_nanosleep() and keeps the longest
- *    gap between two clock_gettime() calls, which it reports afterwards;
+ *    workload spins on clock_gettime(), counting beats, and keeps the
+ *    longest gap between two turns of its loop, which it reports
+ *    afterwards;
  *  - image size: the image file, or the files of CRIU's image directory
  *    without its logs;
  *  - peak memory of the tools: ru_maxrss of ckpt and criu from wait4(), and
@@ -56,13 +61,22 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <linux/checkpoint_hdr.h>
+
 #include "common.h"
 
 #define MiB		(1024UL * 1024)
 #define PAGE		4096UL
 #define MAX_REPS	9
-#define GAP_NS		500000L		/* the workload's sleep while measured */
 #define TREE_PAGES	16		/* pages each process of a tree dirties */
+
+/* The page the workload shares with the bench */
+struct shared {
+	uint64_t beat;		/* turns of the measuring loop */
+	uint64_t reports;	/* reports written, the first when ready */
+	double gap;		/* the longest gap of the last measurement, s */
+	int32_t status;		/* 1: the memory is as it was written */
+};
 
 enum { OURS, CRIU, NR_TOOLS };
 static const char * const tool_name[NR_TOOLS] = { "ours", "criu" };
@@ -133,22 +147,31 @@ static int check(const unsigned char *p, size_t len, unsigned long step)
 	return 1;
 }
 
-static void write_report(const char *what, double gap)
+/* Map the page shared by the workload @pid and the bench; NULL on error */
+static struct shared *map_shared(pid_t pid, int create)
 {
-	char path[256], tmp[300], line[128];
-	int fd, n;
+	struct shared *sh;
+	char path[256];
+	int fd;
 
-	path_of(path, sizeof(path), "report", getpid());
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	n = snprintf(line, sizeof(line), "%s %.6f\n", what, gap);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	path_of(path, sizeof(path), "shared", pid);
+	fd = open(path, O_RDWR | (create ? O_CREAT | O_TRUNC : 0), 0600);
 	if (fd < 0)
-		_exit(20);
-	if (write(fd, line, n) != n)
-		_exit(21);
+		return NULL;
+	if (create && ftruncate(fd, PAGE)) {
+		close(fd);
+		return NULL;
+	}
+	sh = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	close(fd);
-	if (rename(tmp, path))
-		_exit(22);
+	return sh == MAP_FAILED ? NULL : sh;
+}
+
+static void report(struct shared *sh, double gap, int status)
+{
+	sh->gap = gap;
+	sh->status = status;
+	__atomic_add_fetch(&sh->reports, 1, __ATOMIC_RELEASE);
 }
 
 /* Process @k of a tree of @n: children 2k+1 and 2k+2, each dirties some pages */
@@ -178,10 +201,11 @@ static void tree_node(unsigned long k, unsigned long n)
 
 static void workload_main(const struct workload *w)
 {
-	struct timespec ts = { 0, GAP_NS };
+	const struct timespec zero = { 0, 0 };
 	unsigned long step = 1, i;
 	unsigned char *p = NULL;
 	double t, prev, gap;
+	struct shared *sh;
 	size_t len = 0;
 	char path[256];
 	sigset_t sigs;
@@ -193,6 +217,9 @@ static void workload_main(const struct workload *w)
 	dup2(fd, 1);
 	dup2(fd, 2);
 	close_range(3, ~0U, 0);
+	sh = map_shared(getpid(), 1);
+	if (!sh)
+		_exit(27);
 	/* SIGUSR1 starts measuring, SIGUSR2 asks for the report */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGUSR1);
@@ -222,54 +249,102 @@ static void workload_main(const struct workload *w)
 		}
 	}
 
-	write_report("ready", 0);
+	report(sh, 0, 1);	/* ready */
 	for (;;) {
 		sig = sigwaitinfo(&sigs, NULL);
 		gap = 0;
 		if (sig == SIGUSR1) {
-			/* sleep 0.5 ms at a time until SIGUSR2, timing each turn */
+			/* spin until SIGUSR2, timing each turn */
 			prev = now();
 			do {
-				sig = sigtimedwait(&sigs, NULL, &ts);
 				t = now();
 				if (t - prev > gap)
 					gap = t - prev;
 				prev = t;
+				__atomic_add_fetch(&sh->beat, 1, __ATOMIC_RELAXED);
+				sig = sigtimedwait(&sigs, NULL, &zero);
 			} while (sig != SIGUSR2);
 		}
 		if (sig == SIGUSR2)
-			write_report(!p || check(p, len, step) ? "ok" : "corrupt", gap);
+			report(sh, gap, !p || check(p, len, step));
 	}
 }
 
 /* The bench side */
 
-/* Wait for the workload's report; returns its gap, or -1 if corrupt or silent */
-static double get_report(pid_t pid, int *ok)
+static uint64_t load(const uint64_t *v)
 {
-	char path[256], word[16];
-	double gap = -1, t = now();
-	FILE *f;
-
-	path_of(path, sizeof(path), "report", pid);
-	while (!(f = fopen(path, "r"))) {
-		if (now() - t > 120) {
-			*ok = 0;
-			return -1;
-		}
-		usleep(500);
-	}
-	*ok = fscanf(f, "%15s %lf", word, &gap) == 2 &&
-	      (!strcmp(word, "ok") || !strcmp(word, "ready"));
-	fclose(f);
-	unlink(path);
-	return gap;
+	return __atomic_load_n(v, __ATOMIC_ACQUIRE);
 }
 
-static pid_t start_workload(const struct workload *w)
+/* Wait until @sh has more than @n reports; 0 if it does not come */
+static int wait_report(struct shared *sh, uint64_t n)
 {
+	double t = now();
+
+	while (load(&sh->reports) <= n) {
+		if (now() - t > 120)
+			return 0;
+		usleep(1000);
+	}
+	return 1;
+}
+
+/* Ask the workload for a report; its gap, -1 if it does not come */
+static double get_report(pid_t pid, struct shared *sh, int *ok)
+{
+	uint64_t n = load(&sh->reports);
+
+	kill(pid, SIGUSR2);
+	*ok = wait_report(sh, n) && sh->status == 1;
+	return *ok ? sh->gap : -1;
+}
+
+/* Is @pid in system call @nr? */
+static int in_syscall(pid_t pid, int nr)
+{
+	char path[64], buf[64];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	return buf[0] != '-' && atoi(buf) == nr;
+}
+
+/*
+ * @pid and its descendants; with @settled only those done with their setup
+ * (the descendants of a tree wait in pause())
+ */
+static unsigned int count_tasks(pid_t pid, int settled)
+{
+	unsigned int n;
+	char path[96];
+	FILE *f;
+	long c;
+
+	n = !settled || in_syscall(pid, __NR_pause);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	f = fopen(path, "r");
+	if (f) {
+		while (fscanf(f, "%ld", &c) == 1)
+			n += count_tasks(c, settled);
+		fclose(f);
+	}
+	return n;
+}
+
+static pid_t start_workload(const struct workload *w, struct shared **sh)
+{
+	unsigned int tasks = strcmp(w->kind, "tree") ? 1 : w->n;
+	double t = now();
 	pid_t pid = fork();
-	int ok;
 
 	if (pid < 0)
 		die("fork");
@@ -277,10 +352,19 @@ static pid_t start_workload(const struct workload *w)
 		workload_main(w);
 		_exit(0);
 	}
-	get_report(pid, &ok);
-	if (!ok) {
+	while (!(*sh = map_shared(pid, 0)) && now() - t < 120)
+		usleep(1000);
+	if (!*sh || !wait_report(*sh, 0)) {
 		fprintf(stderr, "ckpt-bench: workload %s:%lu did not start\n", w->kind, w->n);
 		exit(1);
+	}
+	/* the root is ready; the other processes of a tree too? */
+	while (count_tasks(pid, 1) + 1 < tasks) {
+		if (now() - t > 120) {
+			fprintf(stderr, "ckpt-bench: tree %lu did not start\n", w->n);
+			exit(1);
+		}
+		usleep(1000);
 	}
 	return pid;
 }
@@ -317,24 +401,6 @@ static double dirty_bytes(pid_t pid)
 		fclose(f);
 	}
 	return kib * 1024;
-}
-
-/* Is @pid running its own code: in the sigtimedwait() of its measuring loop? */
-static int in_sleep(pid_t pid)
-{
-	char path[64], buf[64];
-	int fd, n;
-
-	snprintf(path, sizeof(path), "/proc/%d/syscall", pid);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	return buf[0] != '-' && atoi(buf) == __NR_rt_sigtimedwait;
 }
 
 /* Run @argv with @in and @out as stdin/stdout; its pid */
@@ -435,16 +501,40 @@ static void rm_dir(const char *path)
 	rmdir(path);
 }
 
+/* Processes in the image of ckpt; 0 if there is no TREE record */
+static unsigned int image_tasks(const char *image)
+{
+	struct ckpt_hdr_tree tree;
+	unsigned int n = 0;
+	off_t off = 0;
+	int fd = open(image, O_RDONLY);
+
+	while (fd >= 0 && pread(fd, &tree, sizeof(tree), off) == sizeof(tree) &&
+	       tree.h.len >= sizeof(tree.h)) {
+		if (tree.h.type == CKPT_HDR_TREE) {
+			n = tree.nr_tasks;
+			break;
+		}
+		off += tree.h.len;
+	}
+	if (fd >= 0)
+		close(fd);
+	return n;
+}
+
 /* Checkpoint @pid with @tool, the workload measuring its freeze */
-static void checkpoint(int tool, pid_t pid, struct run *r)
+static void checkpoint(int tool, pid_t pid, struct shared *sh, unsigned int tasks,
+		       struct run *r)
 {
 	char image[256], cdir[256], clog[300], spid[16];
 	const char *const ours[] = { "ckpt", spid, NULL };
 	const char *const theirs[] = { criu, "dump", "-t", spid, "-D", cdir, "-o", "dump.log",
 				       "--leave-running", NULL };
+	unsigned int saved;
 	struct rusage ru;
 	struct stat st;
 	int status, ok;
+	uint64_t beat;
 	double t;
 	pid_t c;
 
@@ -456,15 +546,17 @@ static void checkpoint(int tool, pid_t pid, struct run *r)
 		die(cdir);
 	clear_log();
 
+	/* start the measuring loop */
+	beat = load(&sh->beat);
 	kill(pid, SIGUSR1);
-	usleep(20000);		/* let its measuring loop start */
+	while (load(&sh->beat) == beat)
+		usleep(1000);
 	t = now();
 	c = spawn(tool == OURS ? ours : theirs, NULL, tool == OURS ? image : NULL);
 	if (c < 0 || wait4(c, &status, 0, &ru) != c)
 		die("wait4");
 	t = now() - t;
-	kill(pid, SIGUSR2);
-	r->freeze = get_report(pid, &ok);
+	r->freeze = get_report(pid, sh, &ok);
 	if (!ok)
 		snprintf(r->err, sizeof(r->err), "the workload did not report after %s",
 			 tool_name[tool]);
@@ -474,6 +566,16 @@ static void checkpoint(int tool, pid_t pid, struct run *r)
 			   tool == OURS ? NULL : clog);
 		r->freeze = -1;
 		return;
+	}
+	if (tool == OURS) {
+		/* a checkpoint of part of the workload does not count */
+		saved = image_tasks(image);
+		if (saved != tasks) {
+			snprintf(r->err, sizeof(r->err), "ckpt saved %u of %u processes", saved,
+				 tasks);
+			r->freeze = -1;
+			return;
+		}
 	}
 	r->ckpt = t;
 	r->ckpt_kib = ru.ru_maxrss;
@@ -501,41 +603,50 @@ static long vm_hwm(pid_t pid)
 }
 
 /* Restart the image of @pid (gone) with @tool; check the restored workload */
-static void restart(int tool, pid_t pid, struct run *r)
+static void restart(int tool, pid_t pid, struct shared *sh, struct run *r)
 {
 	char image[256], cdir[256], clog[300];
 	const char *const ours[] = { "rstr", NULL };
 	const char *const theirs[] = { criu, "restore", "-D", cdir, "-o", "restore.log", "-d",
 				       NULL };
-	int status = 0, ok, done = tool == OURS;
+	int status = 0, ok, done = tool == OURS, running = 0;
+	uint64_t beat = load(&sh->beat);
 	struct rusage ru;
+	unsigned long n;
 	double t;
 	pid_t c;
 
 	path_of(image, sizeof(image), "image", -1);
 	path_of(cdir, sizeof(cdir), "criu", -1);
 	clear_log();
+	/*
+	 * The workload was saved in its measuring loop: restored, it counts
+	 * beats again. Watch for that without sleeping, not to add a timer
+	 * tick to the time.
+	 */
 	t = now();
 	c = spawn(tool == OURS ? ours : theirs, tool == OURS ? image : NULL, NULL);
-	for (;;) {
+	for (n = 0; ; n++) {
+		running = load(&sh->beat) != beat;
+		if (running && done)
+			break;
+		if (n % 1024)
+			continue;
 		if (!done && wait4(c, &status, WNOHANG, &ru) == c) {
 			done = 1;
 			r->rstr_kib = ru.ru_maxrss;
 			if (!WIFEXITED(status) || WEXITSTATUS(status))
 				break;
 		}
-		if (done && in_sleep(pid))
-			break;
 		if (tool == OURS && waitpid(c, &status, WNOHANG) == c)
 			break;
 		if (now() - t > 600) {
 			status = -1;
 			break;
 		}
-		usleep(200);
 	}
 	t = now() - t;
-	if (!in_sleep(pid)) {
+	if (!running || !done) {
 		snprintf(clog, sizeof(clog), "%s/restore.log", cdir);
 		tool_error(r->err, sizeof(r->err), tool == OURS ? "rstr" : "criu restore",
 			   status, tool == OURS ? NULL : clog);
@@ -544,8 +655,7 @@ static void restart(int tool, pid_t pid, struct run *r)
 	}
 	if (tool == OURS)
 		r->rstr_kib = vm_hwm(c);
-	kill(pid, SIGUSR2);
-	get_report(pid, &ok);
+	get_report(pid, sh, &ok);
 	if (!ok) {
 		fprintf(stderr, "ckpt-bench: %s restored a corrupt or silent workload\n",
 			tool_name[tool]);
@@ -644,6 +754,8 @@ static void bench(const struct workload *w, struct result *res)
 {
 	struct run runs[NR_TOOLS][MAX_REPS];
 	double tw[MAX_REPS], tr[MAX_REPS], tn[MAX_REPS], dirty = 0;
+	unsigned int tasks;
+	struct shared *sh;
 	char files[256];
 	int i, k, tool;
 	pid_t pid;
@@ -654,8 +766,9 @@ static void bench(const struct workload *w, struct result *res)
 	path_of(files, sizeof(files), "files", -1);
 	mkdir(files, 0700);
 	for (i = 0; i < reps; i++) {
-		pid = start_workload(w);
+		pid = start_workload(w, &sh);
 		dirty = dirty_bytes(pid);
+		tasks = count_tasks(pid, 0);
 		for (k = 0; k < NR_TOOLS; k++) {
 			tool = (i + k) % NR_TOOLS;	/* alternate who goes first */
 			runs[tool][i].ckpt = -1;
@@ -666,12 +779,15 @@ static void bench(const struct workload *w, struct result *res)
 				snprintf(runs[tool][i].err, sizeof(runs[tool][i].err),
 					 "not run (--criu none)");
 			else
-				checkpoint(tool, pid, &runs[tool][i]);
+				checkpoint(tool, pid, sh, tasks, &runs[tool][i]);
 		}
 		kill_all(pid);
 		for (tool = 0; tool < NR_TOOLS; tool++)
 			if (runs[tool][i].ckpt >= 0)
-				restart(tool, pid, &runs[tool][i]);
+				restart(tool, pid, sh, &runs[tool][i]);
+		munmap(sh, PAGE);
+		path_of(files, sizeof(files), "shared", pid);
+		unlink(files);
 		path_of(files, sizeof(files), "image", -1);
 		unlink(files);
 		path_of(files, sizeof(files), "criu", -1);
