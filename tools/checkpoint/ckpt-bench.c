@@ -150,15 +150,17 @@ static int check(const unsigned char *p, size_t len, unsigned long step)
 /* Map the page shared by the workload @pid and the bench; NULL on error */
 static struct shared *map_shared(pid_t pid, int create)
 {
+	char path[256], tmp[300];
 	struct shared *sh;
-	char path[256];
 	int fd;
 
+	/* the bench must not map it before it has its size */
 	path_of(path, sizeof(path), "shared", pid);
-	fd = open(path, O_RDWR | (create ? O_CREAT | O_TRUNC : 0), 0600);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(create ? tmp : path, O_RDWR | (create ? O_CREAT | O_TRUNC : 0), 0600);
 	if (fd < 0)
 		return NULL;
-	if (create && ftruncate(fd, PAGE)) {
+	if (create && (ftruncate(fd, PAGE) || rename(tmp, path))) {
 		close(fd);
 		return NULL;
 	}
@@ -442,16 +444,23 @@ static void tool_error(char *err, size_t size, const char *what, int status,
 	FILE *f;
 
 	path_of(log, sizeof(log), "tool.log", -1);
-	f = fopen(clog ?: log, "r");
+	f = clog ? fopen(clog, "r") : NULL;
 	if (f) {
 		while (fgets(line, sizeof(line), f))
-			if ((!clog && !last[0] && line[0] != '\n') ||
-			    (clog && !strncmp(line, "Error", 5)))
+			if (strstr(line, "Error"))
+				snprintf(last, sizeof(last), "%s", line);
+		fclose(f);
+	}
+	f = last[0] ? NULL : fopen(log, "r");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (!last[0] && line[0] != '\n')
 				snprintf(last, sizeof(last), "%s", line);
 		fclose(f);
 	}
 	last[strcspn(last, "\n")] = 0;
 	snprintf(err, size, "%s failed (status %#x): %s", what, status, last);
+	fprintf(stderr, "ckpt-bench: %s\n", err);
 }
 
 static void clear_log(void)
@@ -541,9 +550,11 @@ static void checkpoint(int tool, pid_t pid, struct shared *sh, unsigned int task
 	snprintf(spid, sizeof(spid), "%d", pid);
 	path_of(image, sizeof(image), "image", -1);
 	path_of(cdir, sizeof(cdir), "criu", -1);
-	rm_dir(cdir);
-	if (tool == CRIU && mkdir(cdir, 0700))
-		die(cdir);
+	if (tool == CRIU) {
+		rm_dir(cdir);
+		if (mkdir(cdir, 0700))
+			die(cdir);
+	}
 	clear_log();
 
 	/* start the measuring loop */
