@@ -7,8 +7,11 @@
  * private file mappings that were written to (anonymous copies). Pages
  * never touched, the zero page and unmodified file pages are not written.
  * The pages go from the target's memory to the image in batches through a
- * bvec iov_iter, without copies; restart reads them the same way straight
- * into the pages of the new mappings.
+ * bvec iov_iter, without copies; restart reads them the same way. Into a
+ * writable private anonymous mapping it reads them into new pages that are
+ * not zeroed first and maps them once they are full, instead of faulting in
+ * zeroed pages and overwriting them; into other mappings, into the pinned
+ * pages of the new mapping.
  *
  * Restart replaces the whole address space of the calling process: once
  * the old mappings are gone (the point of no return) any failure kills it.
@@ -23,12 +26,16 @@
 #include <linux/fs_struct.h>
 #include <linux/hugetlb.h>
 #include <linux/mm.h>
+#include <linux/memcontrol.h>
 #include <linux/mman.h>
 #include <linux/namei.h>
+#include <linux/oom.h>
 #include <linux/pagewalk.h>
+#include <linux/rmap.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/swap.h>
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
 #include <asm/vdso.h>
@@ -461,6 +468,94 @@ static void restore_mm_fields(struct mm_struct *mm, struct ckpt_hdr_mm *hm)
 	mmap_write_unlock(mm);
 }
 
+/*
+ * Map @folio, new and filled, at @addr of the anonymous @vma of current, as
+ * a write fault there would (do_anonymous_page()), but without zeroing a
+ * page that is overwritten anyway. Called with the mmap lock held.
+ */
+static int restore_map_anon_folio(struct vm_area_struct *vma, unsigned long addr,
+				  struct folio *folio)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	spinlock_t *ptl;	/* of the page table */
+	pte_t *pte, entry;
+
+	if (anon_vma_prepare(vma) || mem_cgroup_charge(folio, mm, GFP_KERNEL))
+		return -ENOMEM;
+	__folio_mark_uptodate(folio);
+	entry = mk_pte(&folio->page, vma->vm_page_prot);
+	entry = pte_sw_mkyoung(entry);
+	if (vma->vm_flags & VM_WRITE)
+		entry = pte_mkwrite(pte_mkdirty(entry), vma);
+	pte = get_locked_pte(mm, addr, &ptl);
+	if (!pte)
+		return -ENOMEM;
+	if (!pte_none(ptep_get(pte)) || check_stable_address_space(mm)) {
+		pte_unmap_unlock(pte, ptl);
+		return -EFAULT;
+	}
+	inc_mm_counter(mm, MM_ANONPAGES);
+	folio_add_new_anon_rmap(folio, vma, addr, RMAP_EXCLUSIVE);
+	folio_add_lru_vma(folio, vma);
+	set_pte_at(mm, addr, pte, entry);
+	update_mmu_cache(vma, addr, pte);
+	pte_unmap_unlock(pte, ptl);
+	return 0;
+}
+
+/*
+ * Read @nr pages of a private anonymous mapping of current, at @addr[]
+ * (within one VMA, in order): into new pages that are not zeroed first,
+ * which are mapped only once they hold the image's contents, so that no
+ * stale data can be seen through the mapping.
+ */
+static int restore_anon_pages(struct ckpt_ctx *ctx, const u64 *addr, unsigned int nr,
+			      struct ckpt_batch *b)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct folio *folio;
+	unsigned int i = 0, mapped = 0;
+	int ret = -EFAULT;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr[0]);
+	if (vma && vma_is_anonymous(vma) && addr[nr - 1] < vma->vm_end) {
+		for (i = 0; i < nr; i++) {
+			folio = vma_alloc_folio(GFP_HIGHUSER_MOVABLE, 0, vma, addr[i], false);
+			if (!folio)
+				break;
+			b->pages[i] = &folio->page;
+		}
+		ret = i < nr ? -ENOMEM : 0;
+	}
+	mmap_read_unlock(mm);
+	if (ret) {
+		ckpt_err(ctx, ret, "vma %#llx: cannot allocate its pages", addr[0]);
+		goto out;
+	}
+	ret = ckpt_io_pages(ctx, b->pages, b->bv, nr, false);
+	if (ret)
+		goto out;
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr[0]);
+	if (!vma || !vma_is_anonymous(vma) || addr[nr - 1] >= vma->vm_end)
+		ret = -EFAULT;
+	while (!ret && mapped < nr) {
+		ret = restore_map_anon_folio(vma, addr[mapped], page_folio(b->pages[mapped]));
+		if (!ret)
+			mapped++;
+	}
+	mmap_read_unlock(mm);
+	if (ret)
+		ckpt_err(ctx, ret, "page %#llx: cannot map it", addr[mapped]);
+out:
+	/* the pages that are not mapped */
+	while (i > mapped)
+		folio_put(page_folio(b->pages[--i]));
+	return ret;
+}
+
 /* Read one PAGES + PAGE_DATA pair into the pages of [start, end) */
 static int restore_pages(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv, u64 *next,
 			 u64 *left, struct ckpt_batch *b)
@@ -500,12 +595,17 @@ static int restore_pages(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv, u64 *nex
 		*left -= nr;
 		goto out;
 	}
-	if (!ret)
-		ret = ckpt_get_pages(ctx, current->mm, hp->addr, nr, b->pages, true);
 	if (ret)
 		goto out;
-	ret = ckpt_io_pages(ctx, b->pages, b->bv, nr, false);
-	ckpt_put_pages(b->pages, nr, true);
+	if (hv->kind == CKPT_VMA_ANON && (hv->flags & CKPT_VMA_WRITE)) {
+		ret = restore_anon_pages(ctx, hp->addr, nr, b);
+	} else {
+		ret = ckpt_get_pages(ctx, current->mm, hp->addr, nr, b->pages, true);
+		if (!ret) {
+			ret = ckpt_io_pages(ctx, b->pages, b->bv, nr, false);
+			ckpt_put_pages(b->pages, nr, true);
+		}
+	}
 	*left -= nr;
 out:
 	kvfree(hp);
