@@ -753,18 +753,48 @@ static long max_kib(const struct run *runs, int n, int rstr)
 	return m;
 }
 
+/* The ratios, each the median of the ratios of the repetitions */
+enum { R_CKPT_CRIU, R_CKPT_WRITE, R_FREEZE_CRIU, R_FREEZE_CKPT, R_RESTART_CRIU,
+	R_RESTART_RDNEW, R_RESTART_RD, R_IMAGE_CRIU, R_IMAGE_DIRTY, NR_RATIOS };
+
 struct result {
 	char name[32];
 	double dirty, write, read, read_new;
 	double ckpt[NR_TOOLS], freeze[NR_TOOLS], restart[NR_TOOLS], image[NR_TOOLS];
 	long ckpt_kib[NR_TOOLS], rstr_kib[NR_TOOLS];
+	double ratio[NR_RATIOS];
 	char err[NR_TOOLS][160];
 };
+
+/* Median over the repetitions of @a[i] / @b[i]; -1 if one is missing */
+static double ratio_median(const double *a, const double *b)
+{
+	double r[MAX_REPS];
+	int i;
+
+	for (i = 0; i < reps; i++) {
+		if (a[i] < 0 || b[i] <= 0)
+			return -1;
+		r[i] = a[i] / b[i];
+	}
+	qsort(r, reps, sizeof(r[0]), cmp_double);
+	return reps % 2 ? r[reps / 2] : (r[reps / 2 - 1] + r[reps / 2]) / 2;
+}
+
+/* Field @off of each repetition of @runs */
+static void column(const struct run *runs, size_t off, double *v)
+{
+	int i;
+
+	for (i = 0; i < reps; i++)
+		v[i] = *(const double *)((const char *)&runs[i] + off);
+}
 
 static void bench(const struct workload *w, struct result *res)
 {
 	struct run runs[NR_TOOLS][MAX_REPS];
-	double tw[MAX_REPS], tr[MAX_REPS], tn[MAX_REPS], dirty = 0;
+	double tw[MAX_REPS], tr[MAX_REPS], tn[MAX_REPS], dirty = 0, unused;
+	double a[MAX_REPS], b[MAX_REPS], d[MAX_REPS];
 	unsigned int tasks;
 	struct shared *sh;
 	char files[256];
@@ -779,11 +809,20 @@ static void bench(const struct workload *w, struct result *res)
 	for (i = 0; i < reps; i++) {
 		pid = start_workload(w, &sh);
 		dirty = dirty_bytes(pid);
+		d[i] = dirty;
 		tasks = count_tasks(pid, 0);
+		/*
+		 * The limit next to what is compared with it, as the load of the
+		 * machine drifts: write() before the checkpoints, read() after
+		 * the restarts
+		 */
+		limit(dirty, &tw[i], &unused, &unused);
 		for (k = 0; k < NR_TOOLS; k++) {
 			tool = (i + k) % NR_TOOLS;	/* alternate who goes first */
 			runs[tool][i].ckpt = -1;
+			runs[tool][i].freeze = -1;
 			runs[tool][i].restart = -1;
+			runs[tool][i].image = -1;
 			runs[tool][i].ckpt_kib = -1;
 			runs[tool][i].rstr_kib = -1;
 			if (tool == CRIU && !strcmp(criu, "none"))
@@ -803,12 +842,29 @@ static void bench(const struct workload *w, struct result *res)
 		unlink(files);
 		path_of(files, sizeof(files), "criu", -1);
 		rm_dir(files);
-		limit(dirty, &tw[i], &tr[i], &tn[i]);
+		limit(dirty, &unused, &tr[i], &tn[i]);
 	}
 	path_of(files, sizeof(files), "files", -1);
 	rm_dir(files);
 
 	res->dirty = dirty;
+	column(runs[OURS], offsetof(struct run, ckpt), a);
+	column(runs[CRIU], offsetof(struct run, ckpt), b);
+	res->ratio[R_CKPT_CRIU] = ratio_median(a, b);
+	res->ratio[R_CKPT_WRITE] = ratio_median(a, tw);
+	column(runs[OURS], offsetof(struct run, freeze), b);
+	res->ratio[R_FREEZE_CKPT] = ratio_median(b, a);
+	column(runs[CRIU], offsetof(struct run, freeze), a);
+	res->ratio[R_FREEZE_CRIU] = ratio_median(b, a);
+	column(runs[OURS], offsetof(struct run, restart), a);
+	column(runs[CRIU], offsetof(struct run, restart), b);
+	res->ratio[R_RESTART_CRIU] = ratio_median(a, b);
+	res->ratio[R_RESTART_RDNEW] = ratio_median(a, tn);
+	res->ratio[R_RESTART_RD] = ratio_median(a, tr);
+	column(runs[OURS], offsetof(struct run, image), a);
+	column(runs[CRIU], offsetof(struct run, image), b);
+	res->ratio[R_IMAGE_CRIU] = ratio_median(a, b);
+	res->ratio[R_IMAGE_DIRTY] = ratio_median(a, d);
 	qsort(tw, reps, sizeof(double), cmp_double);
 	qsort(tr, reps, sizeof(double), cmp_double);
 	qsort(tn, reps, sizeof(double), cmp_double);
@@ -872,15 +928,16 @@ static void print_results(const struct result *res, int n)
 		num(res[i].restart[CRIU], "%.4f");
 		num(res[i].read_new, "%.4f");
 		num(res[i].read, "%.4f");
-		num(res[i].image[OURS] ? res[i].image[OURS] / MiB : -1, "%.2f");
-		num(res[i].image[CRIU] ? res[i].image[CRIU] / MiB : -1, "%.2f");
+		num(res[i].image[OURS] >= 0 ? res[i].image[OURS] / MiB : -1, "%.2f");
+		num(res[i].image[CRIU] >= 0 ? res[i].image[CRIU] / MiB : -1, "%.2f");
 		num(res[i].ckpt_kib[OURS], "%.0f");
 		num(res[i].ckpt_kib[CRIU], "%.0f");
 		num(res[i].rstr_kib[OURS], "%.0f");
 		num(res[i].rstr_kib[CRIU], "%.0f");
 		printf("\n");
 	}
-	printf("\nRatios (below 1: ours is faster or smaller)\n\n");
+	printf("\nRatios, each the median of the ratios of the repetitions, the limit measured\n"
+	       "next to them (below 1: ours is faster or smaller)\n\n");
 	printf("%-12s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s\n", "workload",
 	       "ckpt", "ckpt", "freeze", "freeze/", "restart", "restart", "restart", "image",
 	       "image/", "ckpt-mem", "rstr-mem");
@@ -888,15 +945,8 @@ static void print_results(const struct result *res, int n)
 	       "/criu", "ckpt", "/criu", "/rd-new", "/rd", "/criu", "dirty", "/criu", "/criu");
 	for (i = 0; i < n; i++) {
 		printf("%-12s", res[i].name);
-		ratio(res[i].ckpt[OURS], res[i].ckpt[CRIU]);
-		ratio(res[i].ckpt[OURS], res[i].write);
-		ratio(res[i].freeze[OURS], res[i].freeze[CRIU]);
-		ratio(res[i].freeze[OURS], res[i].ckpt[OURS]);
-		ratio(res[i].restart[OURS], res[i].restart[CRIU]);
-		ratio(res[i].restart[OURS], res[i].read_new);
-		ratio(res[i].restart[OURS], res[i].read);
-		ratio(res[i].image[OURS] ? res[i].image[OURS] : -1, res[i].image[CRIU]);
-		ratio(res[i].image[OURS] ? res[i].image[OURS] : -1, res[i].dirty);
+		for (t = 0; t < NR_RATIOS; t++)
+			num(res[i].ratio[t], "%.2f");
 		ratio(res[i].ckpt_kib[OURS], res[i].ckpt_kib[CRIU]);
 		ratio(res[i].rstr_kib[OURS], res[i].rstr_kib[CRIU]);
 		printf("\n");
