@@ -13,6 +13,6 @@ mount -t devpts devpts /dev/pts
 echo "### BENCH tmpfs"
 criu --version | head -1
 # shellcheck disable=SC2086
-ckpt-bench --reps "${reps:-3}" /tmp/bench ${load:-mem:1 mem:64 mem:256 mem:1024 sparse:4096 \
+ckpt-bench --reps "${reps:-5}" /tmp/bench ${load:-mem:1 mem:64 mem:256 mem:1024 sparse:4096 \
 	tree:10 tree:100 files:100 files:1000}
 echo "### BENCH done"
