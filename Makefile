@@ -3,10 +3,11 @@
 # Checkpoint/restart for Linux 6.12: build, test and demo targets.
 # The kernel tree and build live in $(CKPT_BUILD) (default /var/tmp/ckpt-build).
 
-.PHONY: help check demo shell bench series clean
+.PHONY: help check fuzz demo shell bench series clean
 
 help:
 	@echo "make check   build the debug kernel, run checkpatch, sparse, KUnit and the selftests in QEMU"
+	@echo "make fuzz    restart FUZZ_N (10000) mutated images in the debug VM and count the outcomes"
 	@echo "make demo    boot the VM and checkpoint a running process"
 	@echo "make shell   boot the VM with the tools on PATH"
 	@echo "make bench   time checkpoint and restart against plain write/read (non-debug kernel)"
@@ -15,6 +16,9 @@ help:
 
 check:
 	bash rig/check.sh
+
+fuzz:
+	bash rig/fuzz.sh
 
 demo:
 	bash rig/run.sh demo

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot the test kernel in QEMU (TCG; KVM hangs on these machines).
 # Usage: vm.sh MODE INITRD [LOGDIR]
-#   check: console to LOGDIR/console.log, test output to LOGDIR/tests.log
+#   check, fuzz, bench: console to LOGDIR/console.log, test output to
+#          LOGDIR/tests.log
 #   demo:  guest console on stdout, kernel quiet
 #   shell: interactive console on stdin/stdout
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +13,7 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu max -m "${VM_MEM:-3072}" -smp 2 -no-reb
       -kernel "$OBJ/arch/x86/boot/bzImage" -initrd "$initrd" -display none -monitor none)
 append="console=ttyS0 panic=-1 ckpt.mode=$mode ${VM_APPEND:-}"
 case $mode in
-check|bench)
+check|bench|fuzz)
 	rm -f "$logdir/console.log" "$logdir/tests.log"
 	timeout "${VM_TIMEOUT:-900}" "${qemu[@]}" -append "$append" \
 		-serial "file:$logdir/console.log" -serial "file:$logdir/tests.log" </dev/null
