@@ -18,7 +18,9 @@
  */
 
 #include <linux/bvec.h>
+#include <linux/capability.h>
 #include <linux/checkpoint.h>
+#include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -430,6 +432,22 @@ static int restore_check_mm(struct ckpt_ctx *ctx, struct ckpt_hdr_mm *hm)
 	return ckpt_check_string(ctx, "mm: executable path", hm->exe, hm->exe_len, room);
 }
 
+/*
+ * Is @exe the executable of current? Changing it is what
+ * prctl(PR_SET_MM_MAP) allows only with CAP_CHECKPOINT_RESTORE: otherwise
+ * a process could pass for any program (even a setuid one) in
+ * /proc/pid/exe.
+ */
+static bool restore_same_exe(struct file *exe)
+{
+	struct file *cur = get_mm_exe_file(current->mm);
+	bool same = cur && file_inode(cur) == file_inode(exe);
+
+	if (cur)
+		fput(cur);
+	return same;
+}
+
 static struct file *restore_open_exe(struct ckpt_ctx *ctx, const char *path)
 {
 	struct file *exe = filp_open(path, O_RDONLY | O_LARGEFILE, 0);
@@ -443,6 +461,12 @@ static struct file *restore_open_exe(struct ckpt_ctx *ctx, const char *path)
 		fput(exe);
 		ckpt_err(ctx, -EACCES, "mm: %s is not an executable the caller may run", path);
 		return ERR_PTR(-EACCES);
+	}
+	if (!checkpoint_restore_ns_capable(current_user_ns()) && !restore_same_exe(exe)) {
+		fput(exe);
+		ckpt_err(ctx, -EPERM,
+			 "mm: executable %s: changing it needs CAP_CHECKPOINT_RESTORE", path);
+		return ERR_PTR(-EPERM);
 	}
 	return exe;
 }

@@ -369,8 +369,138 @@ TEST(file_rechecked)
 	unlink(PROG);
 }
 
+#define PROG2		"/tmp/ckpt-sec-prog2"
+#define IMAGE		"/tmp/ckpt-sec-image"
+#define RESTORED	"/tmp/ckpt-sec-restored"
+#define LOG		"/tmp/ckpt-sec-log"
+
+/*
+ * A process without capabilities, checkpointed as it runs PROG, then
+ * running @exe and restarting itself (its own pid: no set_tid needed)
+ * from that image. Exit 12: restored; 10: restart refused with EPERM.
+ */
+static int self_restart_main(const char *exe)
+{
+	struct cycle c = { .ready = { -1, 3 } };
+	char go[64];
+
+	ready_child(&c);
+	wait_restored();
+	if (!access(RESTORED, F_OK))
+		return 12;	/* the restored copy */
+	close(open(RESTORED, O_CREAT | O_WRONLY, 0666));
+	/* the restored copy will wait for it again */
+	snprintf(go, sizeof(go), "/tmp/ckpt-go.%d", getpid());
+	close(open(go, O_CREAT | O_WRONLY, 0666));
+	/* exec the other program, which restarts from the image */
+	execl(exe, exe, "--restart-image", NULL);
+	return 13;
+}
+
+static int restart_image_main(void)
+{
+	int img = open(IMAGE, O_RDONLY), log = open(LOG, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+
+	if (img < 0 || log < 0)
+		return 14;
+	sys_restart(0, img, 0, log);
+	return errno == EPERM ? 10 : 11;
+}
+
+/* Start PROG as uid 65534 without capabilities; restart it as it then runs @exe */
+static int self_restart(const char *exe, char **log)
+{
+	struct cycle c;
+	int fd, status;
+	size_t len;
+
+	unlink(RESTORED);
+	if (!cycle_fork(&c)) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (dup2(null, 0) || dup2(null, 1) != 1 || dup2(null, 2) != 2 ||
+		    dup2(c.ready[1], 3) != 3 || setgroups(0, NULL) ||
+		    setresgid(NOBODY, NOBODY, NOBODY) || setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(70);
+		close_range(4, ~0U, 0);
+		execl(PROG, PROG, "--self-restart", exe, NULL);
+		_exit(71);
+	}
+	if (c.pid < 0 || cycle_checkpoint(&c, 0) < 0)
+		return -1;
+	fd = open(IMAGE, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, c.img.buf, c.img.len) != (ssize_t)c.img.len)
+		return -1;
+	close(fd);
+	/* go on: it runs @exe, which restarts it */
+	fd = open(LOG, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	close(fd);
+	chmod(LOG, 0666);
+	{
+		char go[64];
+
+		snprintf(go, sizeof(go), "/tmp/ckpt-go.%d", c.pid);
+		close(open(go, O_CREAT | O_WRONLY, 0666));
+	}
+	if (waitpid(c.pid, &status, 0) != c.pid)
+		return -1;
+	{
+		char go[64];
+
+		snprintf(go, sizeof(go), "/tmp/ckpt-go.%d", c.pid);
+		unlink(go);
+	}
+	fd = open(LOG, O_RDONLY);
+	*log = slurp(fd, &len);
+	close(fd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/*
+ * Changing the executable of a process is for CAP_CHECKPOINT_RESTORE, as
+ * with prctl(PR_SET_MM_MAP): a process restarting itself, which needs no
+ * capability for its pid, may do it only from its own executable.
+ */
+TEST(executable_change_needs_capability)
+{
+	char *log = NULL;
+	int st;
+
+	ASSERT_EQ(0, copy_self(0755));
+	unlink(PROG2);
+	{
+		struct image self;
+		int in = open(PROG, O_RDONLY), out = open(PROG2, O_WRONLY | O_CREAT, 0755);
+
+		self.buf = slurp(in, &self.len);
+		ASSERT_EQ((ssize_t)self.len, write(out, self.buf, self.len));
+		close(in);
+		close(out);
+		free(self.buf);
+	}
+	/* the same executable: the process is restored */
+	st = self_restart(PROG, &log);
+	EXPECT_EQ(12, st) TH_LOG("log: %s", log);
+	free(log);
+	/* another one: refused before anything changes */
+	st = self_restart(PROG2, &log);
+	EXPECT_EQ(10, st) TH_LOG("log: %s", log);
+	EXPECT_NE(NULL, strstr(log, "changing it needs CAP_CHECKPOINT_RESTORE"))
+		TH_LOG("log: %s", log);
+	free(log);
+	unlink(PROG);
+	unlink(PROG2);
+	unlink(IMAGE);
+	unlink(LOG);
+	unlink(RESTORED);
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "--self-restart"))
+		return self_restart_main(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "--restart-image"))
+		return restart_image_main();
 	if (argc == 2 && !strcmp(argv[1], "--seed"))
 		return seed_main(0);
 	if (argc == 2 && !strcmp(argv[1], "--seed-file"))
