@@ -307,28 +307,30 @@ static int restore_task(struct ckpt_ctx *ctx, u32 i)
 static int restore_rlimits(struct ckpt_ctx *ctx, struct ckpt_hdr_task *ht)
 {
 	struct rlimit *rlim = current->signal->rlim;
-	int r, ret = 0;
+	const char *why = NULL;
+	int r;
 
 	task_lock(current->group_leader);
-	for (r = 0; r < CKPT_RLIM_NLIMITS && !ret; r++) {
+	for (r = 0; r < CKPT_RLIM_NLIMITS && !why; r++) {
 		if (ht->rlim[r].max > rlim[r].rlim_max && !capable(CAP_SYS_RESOURCE))
-			ret = ckpt_err(ctx, -EPERM,
-				       "rlimit %d: the caller may not raise it to %llu",
-				       r, ht->rlim[r].max);
+			why = "the caller may not raise it to";
 		else if (r == RLIMIT_NOFILE && ht->rlim[r].max > sysctl_nr_open)
-			ret = ckpt_err(ctx, -EPERM, "rlimit %d: %llu is above nr_open", r,
-				       ht->rlim[r].max);
+			why = "above nr_open:";
 	}
-	if (!ret) {
+	if (!why) {
 		for (r = 0; r < CKPT_RLIM_NLIMITS; r++) {
 			rlim[r].rlim_cur = ht->rlim[r].cur;
 			rlim[r].rlim_max = ht->rlim[r].max;
 		}
 	}
 	task_unlock(current->group_leader);
-	if (!ret && ht->rlim[RLIMIT_CPU].cur != RLIM_INFINITY)
+	/* logging writes to a file: not under the spinlock */
+	if (why)
+		return ckpt_err(ctx, -EPERM, "rlimit %d: %s %llu", r - 1, why,
+				ht->rlim[r - 1].max);
+	if (ht->rlim[RLIMIT_CPU].cur != RLIM_INFINITY)
 		update_rlimit_cpu(current, ht->rlim[RLIMIT_CPU].cur);
-	return ret;
+	return 0;
 }
 
 static int restore_creds(struct ckpt_ctx *ctx, struct ckpt_hdr_task *ht)

@@ -26,6 +26,7 @@
 #include <time.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -182,6 +183,8 @@ static int become_restarter(void)
  * 100 if restart(2) returned, SIGKILL if it failed after the point of no
  * return, else the restored program's status. The log goes to c->log.
  */
+static rlim_t restarter_nofile_max;	/* if not 0, the restarter's hard limit */
+
 static int restart_as(struct cycle *c, int as_nobody)
 {
 	int status;
@@ -191,6 +194,10 @@ static int restart_as(struct cycle *c, int as_nobody)
 	c->log = strdup("");
 	pid = fork();
 	if (!pid) {
+		struct rlimit rl = { restarter_nofile_max, restarter_nofile_max };
+
+		if (restarter_nofile_max && setrlimit(RLIMIT_NOFILE, &rl))
+			_exit(122);
 		if (as_nobody && become_restarter())
 			_exit(120);
 		status = cycle_restart(c);
@@ -493,6 +500,46 @@ TEST(executable_change_needs_capability)
 	unlink(IMAGE);
 	unlink(LOG);
 	unlink(RESTORED);
+}
+
+/*
+ * Resource limits: a hard limit above the restarter's needs
+ * CAP_SYS_RESOURCE, RLIMIT_NOFILE may not exceed fs.nr_open. Both are
+ * found after the point of no return: SIGKILL and a log line (and the
+ * line must not be written under a spinlock: the debug kernel says so).
+ */
+TEST(rlimits_rechecked)
+{
+	struct ckpt_hdr_task *ht;
+	unsigned long long nr_open = 0;
+	struct cycle c;
+	FILE *f;
+	int st;
+
+	f = fopen("/proc/sys/fs/nr_open", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%llu", &nr_open));
+	fclose(f);
+	ASSERT_EQ(0, copy_self(0755));
+	ASSERT_LT(0, seed(&c, "--seed")) TH_LOG("%s", c.log);
+
+	/* a restarter whose hard limit is lower than the image's */
+	restarter_nofile_max = 64;
+	st = restart_as_log(&c, 1);
+	restarter_nofile_max = 0;
+	EXPECT_EQ(130 + SIGKILL, st) TH_LOG("log: %s", c.log);
+	EXPECT_NE(NULL, strstr(c.log, "rlimit 7: the caller may not raise it to"))
+		TH_LOG("log: %s", c.log);
+
+	/* above nr_open, even for root */
+	ht = (struct ckpt_hdr_task *)image_record(&c.img, CKPT_HDR_TASK, 0);
+	ASSERT_NE(NULL, ht);
+	ht->rlim[RLIMIT_NOFILE].max = nr_open + 1;
+	image_fix_tail(&c.img);
+	st = restart_as_log(&c, 0);
+	EXPECT_EQ(130 + SIGKILL, st) TH_LOG("log: %s", c.log);
+	EXPECT_NE(NULL, strstr(c.log, "rlimit 7: above nr_open:")) TH_LOG("log: %s", c.log);
+	unlink(PROG);
 }
 
 int main(int argc, char **argv)
