@@ -47,9 +47,14 @@ static void restart_unlist(struct ckpt_ctx *ctx)
 /* Make every task of the restart give up with @err */
 static int restart_abort(struct ckpt_ctx *ctx, int err)
 {
+	/* pairs with restore_tree(): the queues up to nr_tasks are initialized */
+	u32 i, nr = smp_load_acquire(&ctx->nr_tasks);
+
 	cmpxchg(&ctx->abort, 0, err);
 	restart_unlist(ctx);
 	wake_up_all(&ctx->waitq);
+	for (i = 0; i < nr; i++)
+		wake_up_all(&ctx->tasks[i].turn_wq);
 	return READ_ONCE(ctx->abort);
 }
 
@@ -172,10 +177,11 @@ static bool restart_ready(struct ckpt_ctx *ctx, int what, int i)
 /* Wait for @what; give up if the restart is aborted, current killed or a task late */
 static int restart_wait(struct ckpt_ctx *ctx, int what, int i)
 {
+	wait_queue_head_t *wq = what == CKPT_WAIT_TURN ? &ctx->tasks[i].turn_wq : &ctx->waitq;
 	long ret;
 
 	for (;;) {
-		ret = wait_event_killable_timeout(ctx->waitq, restart_ready(ctx, what, i) ||
+		ret = wait_event_killable_timeout(*wq, restart_ready(ctx, what, i) ||
 						  READ_ONCE(ctx->abort), HZ);
 		if (READ_ONCE(ctx->abort))
 			return READ_ONCE(ctx->abort);
@@ -216,7 +222,7 @@ static int restart_next_turn(struct ckpt_ctx *ctx, u32 i)
 	}
 	WRITE_ONCE(ctx->turn_start, jiffies);
 	WRITE_ONCE(ctx->turn, i);
-	wake_up_all(&ctx->waitq);
+	wake_up_all(&ctx->tasks[i].turn_wq);
 	return 0;
 }
 
@@ -243,6 +249,7 @@ static int restart_task(struct ckpt_ctx *ctx, bool first, long *retp)
 			WRITE_ONCE(ctx->turn_start, jiffies);
 			WRITE_ONCE(ctx->turn, 0);
 			wake_up_all(&ctx->waitq);
+			wake_up_all(&ctx->tasks[0].turn_wq);
 		}
 	}
 	if (!ret)

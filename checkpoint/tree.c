@@ -391,7 +391,10 @@ int restore_tree(struct ckpt_ctx *ctx)
 		goto out;
 	}
 	memcpy(ctx->tree, tree->pids, size);
-	ctx->nr_tasks = tree->nr_tasks;
+	for (i = 0; i < tree->nr_tasks; i++)
+		init_waitqueue_head(&ctx->tasks[i].turn_wq);
+	/* a task aborting the restart meanwhile wakes the queues up to nr_tasks */
+	smp_store_release(&ctx->nr_tasks, tree->nr_tasks);
 	for (i = 0; i < ctx->nr_tasks && !ret; i++) {
 		ret = restore_check_pids(ctx, &ctx->tree[i], i);
 		if (ret)

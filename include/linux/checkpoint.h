@@ -47,6 +47,8 @@ enum {
  * @arch: restart: the checked CPU state, applied when everything else is
  * @signals: restart: the checked signal state, applied at the end
  * @ret: restart: the value restart(2) returns to the restored program
+ * @turn_wq: restart: where the task waits for its turn (one queue per task,
+ *	so that passing the turn wakes one task, not the whole tree)
  */
 struct ckpt_task_state {
 	pid_t pid;
@@ -58,6 +60,7 @@ struct ckpt_task_state {
 	void *arch;
 	void *signals;
 	long ret;
+	wait_queue_head_t turn_wq;
 };
 
 /**
@@ -92,7 +95,7 @@ struct ckpt_task_state {
  * @cur: the entry of @tasks being saved or restored
  * @objs: the object hash (objhash.c)
  * @node: restart: in the list of restarts under way (restart.c)
- * @waitq: restart: where the tasks wait for their turn and for the end
+ * @waitq: restart: where the tasks wait for the tree and for the end
  * @turn: restart: the index in @tree of the task whose records are read
  *	next, nr_tasks once all are read; negative before the tree is read
  * @turn_start: restart: jiffies when @turn last moved
