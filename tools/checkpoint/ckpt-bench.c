@@ -98,14 +98,6 @@ static const char *dir;
 static const char *criu = "criu";
 static int reps = 3;
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void die(const char *what)
 {
 	fprintf(stderr, "ckpt-bench: %s: %s\n", what, strerror(errno));

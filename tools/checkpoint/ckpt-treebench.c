@@ -28,13 +28,7 @@
 #include <sys/wait.h>
 #include <linux/checkpoint.h>
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "common.h"
 
 static void die(const char *what)
 {
