@@ -11,7 +11,7 @@
 mode=$1 initrd=$2 logdir=${3:-$OUT}
 qemu=(qemu-system-x86_64 -accel tcg -cpu max -m "${VM_MEM:-3072}" -smp 2 -no-reboot
       -kernel "$OBJ/arch/x86/boot/bzImage" -initrd "$initrd" -display none -monitor none)
-append="console=ttyS0 panic=-1 ckpt.mode=$mode ${VM_APPEND:-}"
+append="console=ttyS0 panic=-1 ckpt.mode=$mode ${CKPT_TESTS:+ckpt.tests=$CKPT_TESTS} ${VM_APPEND:-}"
 case $mode in
 check|bench|fuzz)
 	rm -f "$logdir/console.log" "$logdir/tests.log"
