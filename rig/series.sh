@@ -11,6 +11,8 @@ sob="Signed-off-by: $name <$email>"
 
 # step: subject | files and patches (dirs mean everything under them)
 steps=(
+"eventfd, signalfd, timerfd, epoll: let checkpoint read and recreate their state|\
+patches/eventfd.patch patches/signalfd.patch patches/timerfd.patch patches/eventpoll.patch"
 "checkpoint: save and restore a process|\
 include/uapi/linux/checkpoint.h include/uapi/linux/checkpoint_hdr.h \
 arch/x86/include/uapi/asm/checkpoint_hdr.h include/linux/checkpoint.h \
@@ -28,6 +30,19 @@ Documentation/checkpoint patches/docs-index.patch"
 tools/testing/selftests/checkpoint"
 )
 bodies=(
+"The state of an eventfd (counter, semaphore mode), a signalfd (its mask),
+a timerfd (clock, time left, period, expirations not read) and an epoll
+file (its interest list) is private to fs/eventfd.c, fs/signalfd.c,
+fs/timerfd.c and fs/eventpoll.c. Checkpoint/restart (next patch) must
+save it and make new files with it.
+
+Each gets a function that reads the state of an open file, and one that
+makes a new file from a saved state, under CONFIG_CHECKPOINT (an epoll
+file is made empty; restart adds its items with do_epoll_ctl()). The file
+creation part of eventfd2(2), signalfd4(2), timerfd_create(2) and
+epoll_create1(2) moves into a helper that both the system call and
+restart use; the system calls behave as before.
+"
 "Checkpoint/restart saves a running process into an image and brings it
 back later, with the same pid, memory, registers, files and signals.
 
@@ -43,9 +58,11 @@ Checkpoint freezes its target (see the next patch), then saves: the task
 interrupted sleep), the address space (only present anonymous pages and
 anonymous copies in private file mappings; pages move through a bvec
 iov_iter in batches, without copies), regular files, directories and
-basic character devices by path, flags and position (anything else is
-refused by name), and signal handlers, masks, pending signals and
-ITIMER_REAL.
+basic character devices by path, flags and position; pipes and FIFOs
+with their unread bytes, memfds and deleted files with their contents,
+eventfd, signalfd, timerfd, epoll and unix sockets with their queued
+messages (anything else is refused by name); and signal handlers, masks,
+pending signals and ITIMER_REAL.
 
 Restart turns the calling process into the process of the image. Every
 field of the untrusted image is checked before use; files are opened
