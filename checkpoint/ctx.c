@@ -42,6 +42,7 @@ struct ckpt_ctx *ckpt_ctx_alloc(unsigned int kflags, unsigned long uflags)
 	kref_init(&ctx->ref);
 	mutex_init(&ctx->log_lock);
 	INIT_LIST_HEAD(&ctx->node);
+	INIT_LIST_HEAD(&ctx->epolls);
 	init_waitqueue_head(&ctx->waitq);
 	xa_init(&ctx->pid_index);
 	ctx->turn = -1;

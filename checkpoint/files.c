@@ -5,9 +5,11 @@
  * Regular files, directories and the basic character devices (null,
  * zero, full, random, urandom, the console and ttys) are saved by path,
  * open flags and position, and opened again by path on restart, with the
- * restarting caller's permissions. Several fds sharing one open file stay
- * shared. Any other kind of file makes checkpoint fail with a message that
- * names the task, the fd and the kind.
+ * restarting caller's permissions. Other kinds of files (pipes...) have a
+ * struct ckpt_file_ops each, in their own file, listed in ckpt_file_kinds[].
+ * Several fds sharing one open file stay shared. Any other kind of file
+ * makes checkpoint fail with a message that names the task, the fd and the
+ * kind.
  */
 
 #include <linux/bitmap.h>
@@ -157,24 +159,73 @@ static const char *ckpt_file_unsupported(struct file *file, char *buf, size_t si
 	return "special file";
 }
 
+/* The kinds of files saved by a kind-specific part, not only by path */
+static const struct ckpt_file_ops *const ckpt_file_kinds[] = {
+	&ckpt_pipe_ops,
+	&ckpt_fifo_ops,
+	&ckpt_memfd_ops,
+	&ckpt_deleted_ops,
+#ifdef CONFIG_EPOLL
+	&ckpt_epoll_ops,
+#endif
+#if IS_BUILTIN(CONFIG_UNIX)
+	&ckpt_unix_ops,
+#endif
+#ifdef CONFIG_INET
+	&ckpt_inet_ops,
+#endif
+#ifdef CONFIG_EVENTFD
+	&ckpt_eventfd_ops,
+#endif
+#ifdef CONFIG_SIGNALFD
+	&ckpt_signalfd_ops,
+#endif
+#ifdef CONFIG_TIMERFD
+	&ckpt_timerfd_ops,
+#endif
+};
+
+static const struct ckpt_file_ops *ckpt_file_ops_of(struct file *file)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_file_kinds); i++)
+		if (ckpt_file_kinds[i]->match(file))
+			return ckpt_file_kinds[i];
+	return NULL;
+}
+
+static const struct ckpt_file_ops *ckpt_file_ops_kind(u32 kind)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_file_kinds); i++)
+		if (ckpt_file_kinds[i]->kind == kind)
+			return ckpt_file_kinds[i];
+	return NULL;
+}
+
 static int checkpoint_fd(struct ckpt_ctx *ctx, struct file *file, unsigned int fd,
 			 bool cloexec)
 {
+	const struct ckpt_file_ops *ops = ckpt_file_ops_of(file);
 	struct inode *inode = file_inode(file);
 	struct ckpt_hdr_fd *hf;
 	const char *why, *path = NULL;
 	char kind[64];
 	u32 len = 0, objref;
+	bool new_file;
 	int ret;
 
-	why = ckpt_file_unsupported(file, kind, sizeof(kind));
+	why = ops ? NULL : ckpt_file_unsupported(file, kind, sizeof(kind));
 	if (why)
 		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u: %s not supported",
 				ctx->pid, fd, why);
 	ret = ckpt_obj_lookup_add(ctx, file, CKPT_OBJ_FILE, &objref);
 	if (ret < 0)
 		return ckpt_err(ctx, ret, "pid %d fd %u: no room for the open file", ctx->pid, fd);
-	if (ret) {
+	new_file = ret;
+	if (new_file && (!ops || ops->by_path)) {
 		snprintf(kind, sizeof(kind), "fd %u", fd);
 		ret = ckpt_file_path(ctx, file, kind, ctx->scratch, PAGE_SIZE, &path);
 		if (ret)
@@ -187,19 +238,27 @@ static int checkpoint_fd(struct ckpt_ctx *ctx, struct file *file, unsigned int f
 	hf->fd = fd;
 	hf->cloexec = cloexec;
 	hf->objref = objref;
-	if (!path) {
+	if (!new_file) {
 		hf->kind = CKPT_FD_REF;
+	} else if (ops) {
+		hf->kind = ops->kind;
+		hf->f_flags = file->f_flags & CKPT_FD_FLAGS;
+		hf->pos = ops->seekable ? file->f_pos : 0;
 	} else {
 		hf->kind = S_ISREG(inode->i_mode) ? CKPT_FD_REG :
 			   S_ISDIR(inode->i_mode) ? CKPT_FD_DIR : CKPT_FD_CHR;
 		hf->f_flags = file->f_flags & CKPT_FD_FLAGS;
 		hf->rdev = hf->kind == CKPT_FD_CHR ? new_encode_dev(inode->i_rdev) : 0;
 		hf->pos = hf->kind == CKPT_FD_CHR ? 0 : file->f_pos;
+	}
+	if (path) {
 		hf->path_len = len;
 		memcpy(hf->path, path, len);
 	}
 	ret = ckpt_write_obj(ctx, &hf->h);
 	kfree(hf);
+	if (!ret && ops && new_file)
+		ret = ops->checkpoint(ctx, file, fd);
 	return ret;
 }
 
@@ -291,21 +350,92 @@ int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ret;
 }
 
+/**
+ * restore_open_by_path - open the path of an FD record
+ * @ctx: restart context
+ * @hf: the FD record, checked
+ * @flags: open flags
+ *
+ * The file is opened with the restarting task's permissions.
+ *
+ * Return: the file or an ERR_PTR(), logged.
+ */
+struct file *restore_open_by_path(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf, int flags)
+{
+	struct file *file = filp_open(hf->path, flags | O_NOCTTY, 0);
+
+	if (IS_ERR(file))
+		ckpt_err(ctx, PTR_ERR(file), "fd %d: cannot open %s", hf->fd, hf->path);
+	return file;
+}
+
+/**
+ * restore_file_flags - give a restored file the status flags it had
+ * @ctx: restart context
+ * @file: the restored file
+ * @hf: its FD record, checked
+ * @settable: the flags the kind of file lets change after opening
+ *
+ * Return: 0, or -EINVAL, logged, if the access mode differs or the record
+ * has flags outside @settable.
+ */
+int restore_file_flags(struct ckpt_ctx *ctx, struct file *file, struct ckpt_hdr_fd *hf,
+		       unsigned int settable)
+{
+	if ((hf->f_flags & O_ACCMODE) != (file->f_flags & O_ACCMODE) ||
+	    hf->f_flags & ~(settable | O_ACCMODE))
+		return ckpt_err(ctx, -EINVAL, "fd %d: bad flags %#x for kind %u", hf->fd,
+				hf->f_flags, hf->kind);
+	spin_lock(&file->f_lock);
+	file->f_flags = (file->f_flags & ~settable) | (hf->f_flags & settable);
+	spin_unlock(&file->f_lock);
+	return 0;
+}
+
+/**
+ * restore_new_file - check a file made for an FD record, and set its flags
+ * @ctx: restart context
+ * @hf: the FD record, checked
+ * @file: the new file, or an ERR_PTR() saying why it could not be made
+ * @what: the kind of file, for messages
+ *
+ * Only O_NONBLOCK (and O_LARGEFILE) may differ from the flags a new file
+ * of its kind has.
+ *
+ * Return: @file, or an ERR_PTR(), logged; @file is dropped then.
+ */
+struct file *restore_new_file(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf, struct file *file,
+			      const char *what)
+{
+	int ret;
+
+	if (IS_ERR(file)) {
+		ckpt_err(ctx, PTR_ERR(file), "fd %d: cannot make the %s", hf->fd, what);
+		return file;
+	}
+	ret = restore_file_flags(ctx, file, hf, O_NONBLOCK | O_LARGEFILE);
+	if (ret) {
+		fput(file);
+		return ERR_PTR(ret);
+	}
+	return file;
+}
+
 static struct file *restore_open_fd(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf)
 {
-	int flags = (hf->f_flags & CKPT_FD_FLAGS) | O_NOCTTY;
+	int flags = hf->f_flags & CKPT_FD_FLAGS;
 	struct inode *inode;
 	struct file *file;
 	loff_t pos;
 	bool ok;
 
+	if (ctx->uflags & RESTART_VALIDATE)
+		return NULL;
 	if (hf->kind == CKPT_FD_DIR)
 		flags |= O_DIRECTORY;
-	file = filp_open(hf->path, flags, 0);
-	if (IS_ERR(file)) {
-		ckpt_err(ctx, PTR_ERR(file), "fd %d: cannot open %s", hf->fd, hf->path);
+	file = restore_open_by_path(ctx, hf, flags);
+	if (IS_ERR(file))
 		return file;
-	}
 	inode = file_inode(file);
 	switch (hf->kind) {
 	case CKPT_FD_REG:
@@ -335,45 +465,46 @@ static struct file *restore_open_fd(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf
 	return file;
 }
 
+/* Check the fields of an FD record that don't depend on its kind */
+static int restore_check_fd(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf, int prev_fd,
+			    const struct ckpt_file_ops *ops)
+{
+	bool ref = hf->kind == CKPT_FD_REF;
+	bool path = !ref && (!ops || ops->by_path);
+
+	if (hf->fd <= prev_fd || hf->fd >= CKPT_MAX_FDS || hf->cloexec > 1 || hf->_reserved ||
+	    hf->kind < CKPT_FD_REG || (hf->kind > CKPT_FD_REF && !ops) ||
+	    hf->f_flags & ~CKPT_FD_FLAGS || hf->f_flags & O_PATH ||
+	    (ref && hf->f_flags) || (hf->kind != CKPT_FD_CHR && hf->rdev) ||
+	    ((ref || (ops && !ops->seekable)) && hf->pos))
+		return ckpt_err(ctx, -EINVAL, "offset %llu: fd %d: bad kind %u, flags %#x or order",
+				ctx->rec_pos, hf->fd, hf->kind, hf->f_flags);
+	if (path)
+		return ckpt_check_string(ctx, "fd path", hf->path, hf->path_len,
+					 hf->h.len - sizeof(*hf));
+	if (hf->path_len || hf->h.len != sizeof(*hf))
+		return ckpt_err(ctx, -EINVAL, "fd %d: %u bytes of record, %u of path", hf->fd,
+				hf->h.len, hf->path_len);
+	return ref ? ckpt_obj_check_ref(ctx, hf->objref, CKPT_OBJ_FILE) : 0;
+}
+
 static int restore_fd(struct ckpt_ctx *ctx, int prev_fd, unsigned long *restored)
 {
+	const struct ckpt_file_ops *ops;
 	struct ckpt_hdr_fd *hf;
-	struct file *file = NULL;
-	bool ref;
-	int ret = 0;
+	struct file *file;
+	int ret;
 
 	hf = ckpt_read_obj(ctx, CKPT_HDR_FD);
 	if (IS_ERR(hf))
 		return PTR_ERR(hf);
-	ref = hf->kind == CKPT_FD_REF;
-	if (hf->fd <= prev_fd || hf->fd >= CKPT_MAX_FDS || hf->cloexec > 1 || hf->_reserved ||
-	    hf->kind < CKPT_FD_REG || hf->kind > CKPT_FD_REF ||
-	    hf->f_flags & ~CKPT_FD_FLAGS || hf->f_flags & O_PATH ||
-	    (ref && (hf->f_flags || hf->rdev || hf->pos || hf->path_len))) {
-		ret = ckpt_err(ctx, -EINVAL, "offset %llu: fd %d: bad kind %u, flags %#x or order",
-			       ctx->rec_pos, hf->fd, hf->kind, hf->f_flags);
-		goto out;
-	}
-	if (ref) {
-		if (hf->h.len != sizeof(*hf))
-			ret = ckpt_err(ctx, -EINVAL, "fd %d: reference in %u bytes", hf->fd,
-				       hf->h.len);
-		else
-			ret = ckpt_obj_check_ref(ctx, hf->objref, CKPT_OBJ_FILE);
-	} else {
-		ret = ckpt_check_string(ctx, "fd path", hf->path, hf->path_len,
-					hf->h.len - sizeof(*hf));
-		if (!ret && (ctx->uflags & RESTART_VALIDATE))
-			ret = ckpt_obj_check_new(ctx, hf->objref, CKPT_OBJ_FILE);
-	}
+	ops = ckpt_file_ops_kind(hf->kind);
+	ret = restore_check_fd(ctx, hf, prev_fd, ops);
 	if (ret)
 		goto out;
-	if (ctx->uflags & RESTART_VALIDATE) {
-		set_bit(hf->fd, restored);
-		ret = hf->fd;
-		goto out;
-	}
-	if (ref) {
+	if (hf->kind == CKPT_FD_REF) {
+		if (ctx->uflags & RESTART_VALIDATE)
+			goto done;
 		file = ckpt_obj_fetch(ctx, hf->objref, CKPT_OBJ_FILE);
 		if (IS_ERR(file)) {
 			ret = PTR_ERR(file);
@@ -381,12 +512,18 @@ static int restore_fd(struct ckpt_ctx *ctx, int prev_fd, unsigned long *restored
 		}
 		get_file(file);
 	} else {
-		file = restore_open_fd(ctx, hf);
+		/* the file's objref comes before those of what it holds */
+		ret = ckpt_obj_check_new(ctx, hf->objref, CKPT_OBJ_FILE);
+		if (ret)
+			goto out;
+		file = ops ? ops->restore(ctx, hf) : restore_open_fd(ctx, hf);
 		if (IS_ERR(file)) {
 			ret = PTR_ERR(file);
 			goto out;
 		}
-		ret = ckpt_obj_insert(ctx, hf->objref, file, CKPT_OBJ_FILE);
+		if (!file)		/* validating */
+			goto done;
+		ret = ckpt_obj_fill(ctx, hf->objref, file, CKPT_OBJ_FILE);
 		if (ret) {
 			fput(file);
 			goto out;
@@ -398,6 +535,7 @@ static int restore_fd(struct ckpt_ctx *ctx, int prev_fd, unsigned long *restored
 		ckpt_err(ctx, ret, "fd %d: cannot install it", hf->fd);
 		goto out;
 	}
+done:
 	set_bit(hf->fd, restored);
 	ret = hf->fd;
 out:
@@ -452,7 +590,10 @@ static int ckpt_file_leak(struct ckpt_ctx *ctx, void *ptr, u32 objref, u32 users
  */
 int checkpoint_check_leaks(struct ckpt_ctx *ctx)
 {
-	return ckpt_obj_for_each(ctx, CKPT_OBJ_FILE, ckpt_file_leak, NULL);
+	int ret = ckpt_obj_for_each(ctx, CKPT_OBJ_FILE, ckpt_file_leak, NULL);
+
+	ret = ret ?: checkpoint_check_pipe_leaks(ctx);
+	return ret ?: checkpoint_check_unix_leaks(ctx);
 }
 
 /**
@@ -495,6 +636,8 @@ int restore_files(struct ckpt_ctx *ctx)
 		}
 	}
 	kvfree(hf);
+	/* epoll items once the files they watch are there */
+	ret = restore_epoll_items(ctx, !ret && !(ctx->uflags & RESTART_VALIDATE)) ?: ret;
 	/* the fds of the restarting process that the image doesn't have */
 	if (!ret && !(ctx->uflags & RESTART_VALIDATE)) {
 		rcu_read_lock();

@@ -226,6 +226,112 @@ int ckpt_write_obj(struct ckpt_ctx *ctx, struct ckpt_hdr *h)
 }
 
 /**
+ * ckpt_write_data - append a DATA record
+ * @ctx: checkpoint context
+ * @offset: where the bytes belong in the object they are part of
+ * @buf: the bytes
+ * @len: how many, 1..CKPT_DATA_MAX
+ *
+ * The bytes are written from @buf without a copy.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ckpt_write_data(struct ckpt_ctx *ctx, u64 offset, const void *buf, u32 len)
+{
+	static const u8 zeros[CKPT_ALIGN];
+	struct ckpt_hdr_data hd = {
+		.h.type = CKPT_HDR_DATA,
+		.h.len = ckpt_record_len(sizeof(hd) + len),
+		.offset = offset,
+		.len = len,
+	};
+	int ret;
+
+	if (WARN_ON_ONCE(!len || len > CKPT_DATA_MAX))
+		return -EINVAL;
+	ret = ckpt_kwrite(ctx, &hd, sizeof(hd));
+	if (!ret)
+		ret = ckpt_kwrite(ctx, buf, len);
+	if (!ret)
+		ret = ckpt_kwrite(ctx, zeros, hd.h.len - sizeof(hd) - len);
+	if (!ret)
+		ctx->nr_records++;
+	return ret;
+}
+
+/* Read a DATA record at or after *@offset, ending at @limit at most */
+static int ckpt_read_data_rec(struct ckpt_ctx *ctx, u64 *offset, bool exact, u64 limit,
+			      void *buf, u32 max)
+{
+	struct ckpt_hdr_data hd;
+	u8 pad[CKPT_ALIGN];
+	u32 padding;
+	int ret;
+
+	ret = ckpt_read_hdr_only(ctx, &hd.h, CKPT_HDR_DATA);
+	if (!ret)
+		ret = ckpt_kread(ctx, (char *)&hd + sizeof(hd.h), sizeof(hd) - sizeof(hd.h));
+	if (ret)
+		return ret;
+	if ((exact ? hd.offset != *offset : hd.offset < *offset) || !hd.len || hd.len > max ||
+	    hd._reserved || ckpt_record_len(sizeof(hd) + hd.len) != hd.h.len ||
+	    hd.offset > limit || hd.len > limit - hd.offset)
+		return ckpt_err(ctx, -EINVAL,
+				"offset %llu: DATA record of %u bytes at %llu, expected %u at most at %llu",
+				ctx->rec_pos, hd.len, hd.offset, max, *offset);
+	padding = hd.h.len - sizeof(hd) - hd.len;
+	ret = ckpt_kread(ctx, buf, hd.len);
+	if (!ret)
+		ret = ckpt_kread(ctx, pad, padding);
+	if (ret)
+		return ret;
+	if (memchr_inv(pad, 0, padding))
+		return ckpt_err(ctx, -EINVAL, "offset %llu: DATA record padding is not zero",
+				ctx->rec_pos);
+	*offset = hd.offset;
+	return hd.len;
+}
+
+/**
+ * ckpt_read_data - read a DATA record
+ * @ctx: restart context
+ * @offset: the offset the record must have
+ * @buf: where the bytes go
+ * @max: room in @buf
+ *
+ * Return: the number of bytes read (1..@max) or a negative errno, logged.
+ */
+int ckpt_read_data(struct ckpt_ctx *ctx, u64 offset, void *buf, u32 max)
+{
+	return ckpt_read_data_rec(ctx, &offset, true, U64_MAX, buf, max);
+}
+
+/**
+ * ckpt_read_data_at - read a DATA record at or after an offset
+ * @ctx: restart context
+ * @offset: in: the lowest offset the record may have; out: its offset
+ * @limit: where the record's bytes must end at the latest
+ * @buf: where the bytes go
+ * @max: room in @buf
+ *
+ * For contents with holes, whose records skip the holes.
+ *
+ * Return: the number of bytes read (1..@max) or a negative errno, logged.
+ */
+int ckpt_read_data_at(struct ckpt_ctx *ctx, loff_t *offset, u64 limit, void *buf, u32 max)
+{
+	u64 off = *offset;
+	int ret;
+
+	if (off > limit || limit > MAX_LFS_FILESIZE)
+		return ckpt_err(ctx, -EINVAL, "DATA expected at %llu, beyond %llu", off, limit);
+	ret = ckpt_read_data_rec(ctx, &off, false, limit, buf, max);
+	if (ret > 0)
+		*offset = off;
+	return ret;
+}
+
+/**
  * ckpt_write_error - append the error of a failed checkpoint to the image
  * @ctx: checkpoint context whose @error and @err_msg are set
  *

@@ -19,6 +19,7 @@
 #include <linux/hash.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
+#include <net/sock.h>
 
 #define CKPT_OBJ_HASH_BITS	10
 
@@ -36,20 +37,47 @@ struct ckpt_objhash {
 	u32 last;			/* the last objref handed out or read */
 };
 
-static void ckpt_obj_grab(u32 type, void *ptr)
+static void ckpt_obj_grab(struct ckpt_ctx *ctx, u32 type, void *ptr)
 {
 	switch (type) {
 	case CKPT_OBJ_FILE:
 		get_file(ptr);
 		break;
+	case CKPT_OBJ_INODE:
+		if (ctx->kflags & CKPT_CTX_RESTART)
+			get_file(ptr);
+		else
+			ihold(ptr);
+		break;
+	case CKPT_OBJ_SOCK:
+		if (!(ctx->kflags & CKPT_CTX_RESTART))
+			sock_hold(ptr);
+		break;
 	}
 }
 
-static void ckpt_obj_drop(u32 type, void *ptr)
+static void ckpt_obj_drop(struct ckpt_ctx *ctx, u32 type, void *ptr)
 {
 	switch (type) {
 	case CKPT_OBJ_FILE:
 		fput(ptr);
+		break;
+	case CKPT_OBJ_PIPE:
+		/* checkpoint: the pipe's files hold it; restart: ours */
+		if (ctx->kflags & CKPT_CTX_RESTART)
+			ckpt_pipe_free(ptr);
+		break;
+	case CKPT_OBJ_INODE:
+		if (ctx->kflags & CKPT_CTX_RESTART)
+			fput(ptr);
+		else
+			iput(ptr);
+		break;
+	case CKPT_OBJ_SOCK:
+		if (ctx->kflags & CKPT_CTX_RESTART)
+			ckpt_usock_free(ptr);
+		else
+			sock_put(ptr);
 		break;
 	}
 }
@@ -59,6 +87,12 @@ static const char *ckpt_obj_name(u32 type)
 	switch (type) {
 	case CKPT_OBJ_FILE:
 		return "open file";
+	case CKPT_OBJ_PIPE:
+		return "pipe";
+	case CKPT_OBJ_INODE:
+		return "file contents";
+	case CKPT_OBJ_SOCK:
+		return "socket";
 	}
 	return "object";
 }
@@ -97,7 +131,7 @@ void ckpt_obj_hash_free(struct ckpt_ctx *ctx)
 	if (!oh)
 		return;
 	xa_for_each(&oh->refs, i, obj) {
-		ckpt_obj_drop(obj->type, obj->ptr);
+		ckpt_obj_drop(ctx, obj->type, obj->ptr);
 		kfree(obj);
 	}
 	xa_destroy(&oh->refs);
@@ -115,8 +149,9 @@ static struct ckpt_obj *ckpt_obj_find(struct ckpt_objhash *oh, void *ptr)
 	return NULL;
 }
 
-static int ckpt_obj_new(struct ckpt_objhash *oh, void *ptr, u32 type, u32 objref)
+static int ckpt_obj_new(struct ckpt_ctx *ctx, void *ptr, u32 type, u32 objref)
 {
+	struct ckpt_objhash *oh = ctx->objs;
 	struct ckpt_obj *obj;
 	int ret;
 
@@ -132,9 +167,9 @@ static int ckpt_obj_new(struct ckpt_objhash *oh, void *ptr, u32 type, u32 objref
 		kfree(obj);
 		return ret;
 	}
-	ckpt_obj_grab(type, ptr);
+	ckpt_obj_grab(ctx, type, ptr);
 	hlist_add_head(&obj->node, &oh->heads[hash_ptr(ptr, CKPT_OBJ_HASH_BITS)]);
-	oh->last = objref;
+	oh->last = max(oh->last, objref);
 	return 0;
 }
 
@@ -167,7 +202,7 @@ int ckpt_obj_lookup_add(struct ckpt_ctx *ctx, void *ptr, u32 type, u32 *objref)
 	}
 	if (oh->last == U32_MAX)
 		return -ENOSPC;
-	ret = ckpt_obj_new(oh, ptr, type, oh->last + 1);
+	ret = ckpt_obj_new(ctx, ptr, type, oh->last + 1);
 	if (ret)
 		return ret;
 	*objref = oh->last;
@@ -233,7 +268,34 @@ int ckpt_obj_insert(struct ckpt_ctx *ctx, u32 objref, void *ptr, u32 type)
 	if (oh->last == U32_MAX || objref != oh->last + 1)
 		return ckpt_err(ctx, -EINVAL, "%s: objref %u, expected %u", ckpt_obj_name(type),
 				objref, oh->last + 1);
-	ret = ckpt_obj_new(oh, ptr, type, objref);
+	ret = ckpt_obj_new(ctx, ptr, type, objref);
+	if (ret)
+		ckpt_err(ctx, ret, "%s: no memory for objref %u", ckpt_obj_name(type), objref);
+	return ret;
+}
+
+/**
+ * ckpt_obj_fill - file a restored object under an objref taken before
+ * @ctx: restart context
+ * @objref: an objref taken with ckpt_obj_check_new(), still empty
+ * @ptr: the object; the hash takes its own reference
+ * @type: its CKPT_OBJ_* type
+ *
+ * For an object whose restore reads other objects first (the pipe of a
+ * pipe end): its objref comes before theirs in the image.
+ *
+ * Return: 0, -EINVAL (logged) if @objref was not taken or is filled, or
+ * -ENOMEM.
+ */
+int ckpt_obj_fill(struct ckpt_ctx *ctx, u32 objref, void *ptr, u32 type)
+{
+	struct ckpt_objhash *oh = ctx->objs;
+	int ret;
+
+	if (!objref || objref > oh->last || xa_load(&oh->refs, objref))
+		return ckpt_err(ctx, -EINVAL, "%s: objref %u is not free", ckpt_obj_name(type),
+				objref);
+	ret = ckpt_obj_new(ctx, ptr, type, objref);
 	if (ret)
 		ckpt_err(ctx, ret, "%s: no memory for objref %u", ckpt_obj_name(type), objref);
 	return ret;
@@ -245,7 +307,8 @@ int ckpt_obj_insert(struct ckpt_ctx *ctx, u32 objref, void *ptr, u32 type)
  * @objref: objref from the image
  * @type: CKPT_OBJ_* type, for the message
  *
- * Used when validating an image, where objects are not restored.
+ * Used when validating an image, where objects are not restored, and to
+ * take the objref of an object filled in later (ckpt_obj_fill()).
  *
  * Return: 0 (and @objref is taken), or -EINVAL, logged.
  */
@@ -258,6 +321,17 @@ int ckpt_obj_check_new(struct ckpt_ctx *ctx, u32 objref, u32 type)
 				objref, oh->last + 1);
 	oh->last = objref;
 	return 0;
+}
+
+/**
+ * ckpt_obj_last - the last objref handed out or read
+ * @ctx: checkpoint or restart context
+ *
+ * Return: that objref, 0 if none.
+ */
+u32 ckpt_obj_last(struct ckpt_ctx *ctx)
+{
+	return ctx->objs->last;
 }
 
 /**

@@ -42,6 +42,16 @@ static const struct ckpt_record_desc ckpt_records[] = {
 	CKPT_VAR(CKPT_HDR_FS, "FS", struct ckpt_hdr_fs, CKPT_ALIGN, PATH_MAX),
 	CKPT_FIXED(CKPT_HDR_FILES, "FILES", struct ckpt_hdr_files),
 	CKPT_VAR(CKPT_HDR_FD, "FD", struct ckpt_hdr_fd, 0, PATH_MAX),
+	CKPT_VAR(CKPT_HDR_DATA, "DATA", struct ckpt_hdr_data, 1, CKPT_DATA_MAX),
+	CKPT_FIXED(CKPT_HDR_PIPE, "PIPE", struct ckpt_hdr_pipe),
+	CKPT_FIXED(CKPT_HDR_EVENTFD, "EVENTFD", struct ckpt_hdr_eventfd),
+	CKPT_FIXED(CKPT_HDR_SIGNALFD, "SIGNALFD", struct ckpt_hdr_signalfd),
+	CKPT_FIXED(CKPT_HDR_TIMERFD, "TIMERFD", struct ckpt_hdr_timerfd),
+	CKPT_VAR(CKPT_HDR_FILE_INODE, "FILE_INODE", struct ckpt_hdr_file_inode, 0, PATH_MAX),
+	CKPT_FIXED(CKPT_HDR_UNIX, "UNIX", struct ckpt_hdr_unix),
+	CKPT_FIXED(CKPT_HDR_INET, "INET", struct ckpt_hdr_inet),
+	CKPT_VAR(CKPT_HDR_EPOLL, "EPOLL", struct ckpt_hdr_epoll, 0,
+		 CKPT_EPOLL_MAX_ITEMS * sizeof(struct ckpt_epoll_item)),
 	CKPT_FIXED(CKPT_HDR_SIGHAND, "SIGHAND", struct ckpt_hdr_sighand),
 	CKPT_FIXED(CKPT_HDR_SIGNAL, "SIGNAL", struct ckpt_hdr_signal),
 	CKPT_FIXED(CKPT_HDR_SIGINFO, "SIGINFO", struct ckpt_hdr_siginfo),
@@ -71,6 +81,16 @@ static_assert(sizeof(struct ckpt_hdr_pages) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_fs) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_files) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_fd) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_data) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_pipe) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_eventfd) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_signalfd) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_timerfd) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_file_inode) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_epoll) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_epoll_item) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_unix) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_inet) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_sighand) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_signal) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_siginfo) % CKPT_ALIGN == 0);

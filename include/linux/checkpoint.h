@@ -20,6 +20,7 @@ struct bio_vec;
 struct ckpt_objhash;
 struct file;
 struct page;
+struct path;
 struct task_struct;
 
 /* ckpt_ctx->kflags */
@@ -31,6 +32,9 @@ struct task_struct;
 /* object types in the object hash (objhash.c) */
 enum {
 	CKPT_OBJ_FILE = 1,	/* struct file */
+	CKPT_OBJ_PIPE = 2,	/* checkpoint: struct pipe_inode_info; restart: pipe.c's */
+	CKPT_OBJ_INODE = 3,	/* checkpoint: struct inode; restart: a struct file of it */
+	CKPT_OBJ_SOCK = 4,	/* checkpoint: struct sock; restart: unix.c's */
 };
 
 /**
@@ -101,6 +105,8 @@ struct ckpt_task_state {
  * @turn_start: restart: jiffies when @turn last moved
  * @done: restart: every record and the tail were read and checked
  * @abort: restart: a task failed (negative errno): all give up
+ * @epolls: restart: epoll files of the task being restored whose items
+ *	are added once its fd table is (epoll.c)
  */
 struct ckpt_ctx {
 	struct kref ref;
@@ -137,6 +143,7 @@ struct ckpt_ctx {
 	unsigned long turn_start;
 	bool done;
 	int abort;
+	struct list_head epolls;
 };
 
 /* ctx.c: the context, logging and errors */
@@ -157,6 +164,9 @@ int ckpt_io_pages(struct ckpt_ctx *ctx, struct page **pages, struct bio_vec *bv,
 int ckpt_read_page_data(struct ckpt_ctx *ctx, void *buf, size_t len);
 void *ckpt_hdr_alloc(u32 type, u32 size);
 int ckpt_write_obj(struct ckpt_ctx *ctx, struct ckpt_hdr *h);
+int ckpt_write_data(struct ckpt_ctx *ctx, u64 offset, const void *buf, u32 len);
+int ckpt_read_data(struct ckpt_ctx *ctx, u64 offset, void *buf, u32 max);
+int ckpt_read_data_at(struct ckpt_ctx *ctx, loff_t *offset, u64 limit, void *buf, u32 max);
 int ckpt_write_error(struct ckpt_ctx *ctx);
 int ckpt_write_tail(struct ckpt_ctx *ctx);
 void *ckpt_read_obj(struct ckpt_ctx *ctx, u32 type);
@@ -172,7 +182,9 @@ int ckpt_obj_for_each(struct ckpt_ctx *ctx, u32 type,
 		      int (*fn)(struct ckpt_ctx *ctx, void *ptr, u32 objref, u32 users,
 				void *arg), void *arg);
 int ckpt_obj_insert(struct ckpt_ctx *ctx, u32 objref, void *ptr, u32 type);
+int ckpt_obj_fill(struct ckpt_ctx *ctx, u32 objref, void *ptr, u32 type);
 int ckpt_obj_check_new(struct ckpt_ctx *ctx, u32 objref, u32 type);
+u32 ckpt_obj_last(struct ckpt_ctx *ctx);
 int ckpt_obj_check_ref(struct ckpt_ctx *ctx, u32 objref, u32 type);
 void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref, u32 type);
 
@@ -217,7 +229,77 @@ void ckpt_signals_free(void *signals);
 int restore_task_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts);
 void ckpt_task_state_free(struct ckpt_task_state *ts);
 
+/**
+ * struct ckpt_file_ops - how one kind of open file is saved and restored
+ * @kind: its CKPT_FD_* kind
+ * @by_path: the FD record carries the file's path
+ * @seekable: the FD record carries the file position, for @restore to set
+ * @match: is @file of this kind?
+ * @checkpoint: write the records that follow the FD record of a new file
+ * @restore: read those records and return the restored file with a
+ *	reference, or NULL when only validating (RESTART_VALIDATE), or an
+ *	ERR_PTR(), logged
+ */
+struct ckpt_file_ops {
+	u32 kind;
+	bool by_path;
+	bool seekable;
+	bool (*match)(struct file *file);
+	int (*checkpoint)(struct ckpt_ctx *ctx, struct file *file, unsigned int fd);
+	struct file *(*restore)(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf);
+};
+
+/* pipe.c: pipes and FIFOs */
+extern const struct ckpt_file_ops ckpt_pipe_ops;
+extern const struct ckpt_file_ops ckpt_fifo_ops;
+int checkpoint_check_pipe_leaks(struct ckpt_ctx *ctx);
+void ckpt_pipe_free(void *pipe);
+
+/* memfd.c: memfds and deleted files, with their contents */
+extern const struct ckpt_file_ops ckpt_memfd_ops;
+extern const struct ckpt_file_ops ckpt_deleted_ops;
+
+/* unix.c: unix sockets */
+extern const struct ckpt_file_ops ckpt_unix_ops;
+void ckpt_usock_free(void *ptr);
+#if IS_BUILTIN(CONFIG_UNIX)
+int checkpoint_check_unix_leaks(struct ckpt_ctx *ctx);
+#else
+static inline int checkpoint_check_unix_leaks(struct ckpt_ctx *ctx)
+{
+	return 0;
+}
+#endif
+
+/* inet.c: TCP and UDP sockets without a connection */
+extern const struct ckpt_file_ops ckpt_inet_ops;
+
+/* epoll.c */
+extern const struct ckpt_file_ops ckpt_epoll_ops;
+#ifdef CONFIG_EPOLL
+int restore_epoll_items(struct ckpt_ctx *ctx, bool apply);
+#else
+static inline int restore_epoll_items(struct ckpt_ctx *ctx, bool apply)
+{
+	return 0;
+}
+#endif
+
+/* eventfd.c, signalfd.c, timerfd.c */
+extern const struct ckpt_file_ops ckpt_eventfd_ops;
+extern const struct ckpt_file_ops ckpt_signalfd_ops;
+extern const struct ckpt_file_ops ckpt_timerfd_ops;
+
+/* files.c: helpers for the kinds of files */
+struct file *restore_open_by_path(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf, int flags);
+int restore_file_flags(struct ckpt_ctx *ctx, struct file *file, struct ckpt_hdr_fd *hf,
+		       unsigned int settable);
+struct file *restore_new_file(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf, struct file *file,
+			      const char *what);
+
 /* helpers for records that end with a path */
+int ckpt_path_of(struct ckpt_ctx *ctx, const struct path *where, const char *what, char *buf,
+		 size_t size, const char **path);
 int ckpt_file_path(struct ckpt_ctx *ctx, struct file *file, const char *what, char *buf,
 		   size_t size, const char **path);
 int ckpt_check_string(struct ckpt_ctx *ctx, const char *what, const char *s, u32 len,

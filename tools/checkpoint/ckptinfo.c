@@ -342,7 +342,19 @@ static void decode_files(struct image *img, void *rec)
 static const char *const fd_kinds[] = {
 	[CKPT_FD_REG] = "file", [CKPT_FD_DIR] = "directory",
 	[CKPT_FD_CHR] = "chardev", [CKPT_FD_REF] = "ref",
+	[CKPT_FD_PIPE] = "pipe", [CKPT_FD_FIFO] = "fifo", [CKPT_FD_EVENTFD] = "eventfd",
+	[CKPT_FD_SIGNALFD] = "signalfd", [CKPT_FD_TIMERFD] = "timerfd",
+	[CKPT_FD_MEMFD] = "memfd", [CKPT_FD_DELETED] = "deleted", [CKPT_FD_EPOLL] = "epoll",
+	[CKPT_FD_UNIX] = "unix", [CKPT_FD_INET] = "inet",
 };
+
+/* Kinds whose FD record has no path: a record of their own follows */
+static bool fd_kind_pathless(uint32_t kind)
+{
+	return kind == CKPT_FD_PIPE || kind == CKPT_FD_EVENTFD || kind == CKPT_FD_SIGNALFD ||
+	       kind == CKPT_FD_TIMERFD || kind == CKPT_FD_MEMFD || kind == CKPT_FD_DELETED ||
+	       kind == CKPT_FD_EPOLL || kind == CKPT_FD_UNIX || kind == CKPT_FD_INET;
+}
 
 static void decode_fd(struct image *img, void *rec)
 {
@@ -357,10 +369,129 @@ static void decode_fd(struct image *img, void *rec)
 		return;
 	out_u64(img, "flags", h->f_flags, true);
 	out_s64(img, "pos", h->pos);
-	if (h->path_len && h->path_len <= h->h.len - sizeof(*h))
+	if (fd_kind_pathless(h->kind)) {
+		if (h->path_len)
+			invalid(img, "FD record of kind %u with a path", h->kind);
+	} else if (h->path_len && h->path_len <= h->h.len - sizeof(*h)) {
 		out_str(img, "path", h->path, h->path_len);
-	else
+	} else {
 		invalid(img, "FD record without a path");
+	}
+}
+
+static void decode_data(struct image *img, void *rec)
+{
+	struct ckpt_hdr_data *h = rec;
+
+	out_u64(img, "offset", h->offset, false);
+	out_u64(img, "len", h->len, false);
+	if (!h->len || h->len > h->h.len - sizeof(*h) ||
+	    h->h.len - sizeof(*h) - h->len >= CKPT_ALIGN)
+		invalid(img, "DATA record of %u bytes holds %u", h->h.len, h->len);
+}
+
+static void decode_pipe(struct image *img, void *rec)
+{
+	struct ckpt_hdr_pipe *h = rec;
+
+	out_u64(img, "objref", h->objref, false);
+	out_u64(img, "size", h->size, false);
+	out_u64(img, "data_len", h->data_len, false);
+	if (h->data_len > h->size)
+		invalid(img, "pipe of %u bytes holds %u", h->size, h->data_len);
+}
+
+static void decode_eventfd(struct image *img, void *rec)
+{
+	struct ckpt_hdr_eventfd *h = rec;
+
+	out_u64(img, "count", h->count, false);
+	out_u64(img, "flags", h->flags, true);
+}
+
+static void decode_signalfd(struct image *img, void *rec)
+{
+	out_u64(img, "mask", ((struct ckpt_hdr_signalfd *)rec)->mask, true);
+}
+
+static void decode_timerfd(struct image *img, void *rec)
+{
+	struct ckpt_hdr_timerfd *h = rec;
+
+	out_s64(img, "clockid", h->clockid);
+	out_u64(img, "settime_flags", h->settime_flags, true);
+	out_u64(img, "ticks", h->ticks, false);
+	out_s64(img, "value_ns", h->value_ns);
+	out_s64(img, "interval_ns", h->interval_ns);
+	if (h->value_ns < 0 || h->interval_ns < 0)
+		invalid(img, "timerfd with negative times");
+}
+
+static void decode_file_inode(struct image *img, void *rec)
+{
+	struct ckpt_hdr_file_inode *h = rec;
+
+	out_u64(img, "objref", h->objref, false);
+	out_u64(img, "mode", h->mode, true);
+	out_u64(img, "size", h->size, false);
+	out_u64(img, "seals", h->seals, true);
+	out_u64(img, "nr_data", h->nr_data, false);
+	if (h->name_len && h->name_len <= h->h.len - sizeof(*h))
+		out_str(img, "name", h->name, h->name_len);
+	else if (h->name_len)
+		invalid(img, "FILE_INODE name of %u bytes in a %u byte record", h->name_len,
+			h->h.len);
+}
+
+static void decode_epoll(struct image *img, void *rec)
+{
+	struct ckpt_hdr_epoll *h = rec;
+
+	out_u64(img, "nr_items", h->nr_items, false);
+	if (h->nr_items > (h->h.len - sizeof(*h)) / sizeof(h->items[0]))
+		invalid(img, "EPOLL record of %u bytes with %u items", h->h.len, h->nr_items);
+}
+
+static void decode_unix(struct image *img, void *rec)
+{
+	static const char *const states[] = {
+		[CKPT_UNIX_UNCONNECTED] = "unconnected", [CKPT_UNIX_CONNECTED] = "connected",
+		[CKPT_UNIX_LISTEN] = "listen",
+	};
+	struct ckpt_hdr_unix *h = rec;
+
+	out_u64(img, "objref", h->objref, false);
+	out_u64(img, "peer", h->peer, false);
+	out_u64(img, "type", h->type, false);
+	out_str(img, "state", h->state && h->state < ARRAY_SIZE(states) ? states[h->state] :
+		"unknown", 16);
+	out_u64(img, "shutdown", h->shutdown, true);
+	out_u64(img, "nr_msgs", h->nr_msgs, false);
+	if (h->addr_len > CKPT_UNIX_ADDR_MAX)
+		invalid(img, "unix address of %u bytes", h->addr_len);
+	else if (h->addr_len && h->addr[0])
+		out_str(img, "path", h->addr, h->addr_len);
+	else if (h->addr_len)
+		out_str(img, "abstract", h->addr + 1, h->addr_len - 1);
+}
+
+static void decode_inet(struct image *img, void *rec)
+{
+	static const char *const states[] = {
+		[CKPT_INET_CLOSED] = "closed", [CKPT_INET_LISTEN] = "listen",
+		[CKPT_INET_CONNECTED] = "connected",
+	};
+	struct ckpt_hdr_inet *h = rec;
+
+	out_u64(img, "family", h->family, false);
+	out_u64(img, "type", h->type, false);
+	out_u64(img, "protocol", h->protocol, false);
+	out_str(img, "state", h->state && h->state < ARRAY_SIZE(states) ? states[h->state] :
+		"unknown", 16);
+	out_u64(img, "flags", h->flags, true);
+	out_u64(img, "port", h->port, false);
+	if (h->state == CKPT_INET_CONNECTED)
+		out_u64(img, "peer_port", h->peer_port, false);
 }
 
 static void decode_sighand(struct image *img, void *rec)
@@ -464,6 +595,25 @@ static const struct record_type {
 	  decode_files },
 	{ CKPT_HDR_FD, "FD", sizeof(struct ckpt_hdr_fd), sizeof(struct ckpt_hdr_fd) + 4096,
 	  decode_fd },
+	{ CKPT_HDR_DATA, "DATA", sizeof(struct ckpt_hdr_data) + CKPT_ALIGN,
+	  sizeof(struct ckpt_hdr_data) + CKPT_DATA_MAX, decode_data },
+	{ CKPT_HDR_PIPE, "PIPE", sizeof(struct ckpt_hdr_pipe), sizeof(struct ckpt_hdr_pipe),
+	  decode_pipe },
+	{ CKPT_HDR_EVENTFD, "EVENTFD", sizeof(struct ckpt_hdr_eventfd),
+	  sizeof(struct ckpt_hdr_eventfd), decode_eventfd },
+	{ CKPT_HDR_SIGNALFD, "SIGNALFD", sizeof(struct ckpt_hdr_signalfd),
+	  sizeof(struct ckpt_hdr_signalfd), decode_signalfd },
+	{ CKPT_HDR_TIMERFD, "TIMERFD", sizeof(struct ckpt_hdr_timerfd),
+	  sizeof(struct ckpt_hdr_timerfd), decode_timerfd },
+	{ CKPT_HDR_FILE_INODE, "FILE_INODE", sizeof(struct ckpt_hdr_file_inode),
+	  sizeof(struct ckpt_hdr_file_inode) + 4096, decode_file_inode },
+	{ CKPT_HDR_UNIX, "UNIX", sizeof(struct ckpt_hdr_unix), sizeof(struct ckpt_hdr_unix),
+	  decode_unix },
+	{ CKPT_HDR_INET, "INET", sizeof(struct ckpt_hdr_inet), sizeof(struct ckpt_hdr_inet),
+	  decode_inet },
+	{ CKPT_HDR_EPOLL, "EPOLL", sizeof(struct ckpt_hdr_epoll),
+	  sizeof(struct ckpt_hdr_epoll) + CKPT_EPOLL_MAX_ITEMS * sizeof(struct ckpt_epoll_item),
+	  decode_epoll },
 	{ CKPT_HDR_SIGHAND, "SIGHAND", sizeof(struct ckpt_hdr_sighand),
 	  sizeof(struct ckpt_hdr_sighand), decode_sighand },
 	{ CKPT_HDR_SIGNAL, "SIGNAL", sizeof(struct ckpt_hdr_signal),

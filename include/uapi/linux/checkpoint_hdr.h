@@ -13,7 +13,7 @@
  *
  *	HEADER HEADER_ARCH TREE
  *	then for each live task, in the order of the tree:
- *	    TASK CPU FPU MM VMA... (PAGES PAGE_DATA)... FS FILES FD...
+ *	    TASK CPU FPU MM VMA... (PAGES PAGE_DATA)... FS FILES (FD [kind records])...
  *	    SIGHAND SIGNAL SIGINFO...
  *	TAIL
  *
@@ -34,7 +34,7 @@
 
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL	/* "CKPTIMG" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL	/* "CKPTEND" */
-#define CKPT_FORMAT_VERSION	4
+#define CKPT_FORMAT_VERSION	5
 
 #define CKPT_ALIGN		8
 #define CKPT_RELEASE_LEN	72	/* utsname()->release, NUL padded */
@@ -83,6 +83,15 @@ enum {
 	CKPT_HDR_FS = 500,
 	CKPT_HDR_FILES = 501,
 	CKPT_HDR_FD = 502,
+	CKPT_HDR_DATA = 503,
+	CKPT_HDR_PIPE = 504,
+	CKPT_HDR_EVENTFD = 505,
+	CKPT_HDR_SIGNALFD = 506,
+	CKPT_HDR_TIMERFD = 507,
+	CKPT_HDR_FILE_INODE = 508,
+	CKPT_HDR_EPOLL = 509,
+	CKPT_HDR_UNIX = 510,
+	CKPT_HDR_INET = 511,
 
 	/* signals: 600..699 */
 	CKPT_HDR_SIGHAND = 600,
@@ -280,6 +289,16 @@ enum {
 	CKPT_FD_DIR = 2,		/* directory, by path */
 	CKPT_FD_CHR = 3,		/* character device, by path and number */
 	CKPT_FD_REF = 4,		/* an open file saved before: objref */
+	CKPT_FD_PIPE = 5,		/* an end of a pipe: a PIPE record follows */
+	CKPT_FD_FIFO = 6,		/* a FIFO, by path: a PIPE record follows */
+	CKPT_FD_EVENTFD = 7,		/* an EVENTFD record follows */
+	CKPT_FD_SIGNALFD = 8,		/* a SIGNALFD record follows */
+	CKPT_FD_TIMERFD = 9,		/* a TIMERFD record follows */
+	CKPT_FD_MEMFD = 10,		/* a memfd: a FILE_INODE record follows */
+	CKPT_FD_DELETED = 11,		/* a deleted file: a FILE_INODE record follows */
+	CKPT_FD_EPOLL = 12,		/* an EPOLL record follows */
+	CKPT_FD_UNIX = 13,		/* a unix socket: a UNIX record follows */
+	CKPT_FD_INET = 14,		/* a TCP or UDP socket: an INET record follows */
 };
 
 /*
@@ -299,6 +318,169 @@ struct ckpt_hdr_fd {
 	__u32 path_len;			/* bytes of path[], NUL included */
 	__u32 _reserved;		/* zero */
 	char path[];			/* padded */
+};
+
+/*
+ * CKPT_HDR_DATA: bytes of a file or of a buffer (a pipe), as part of the
+ * object saved by the record before. Up to CKPT_DATA_MAX bytes each.
+ */
+#define CKPT_DATA_MAX		(1U << 20)
+
+struct ckpt_hdr_data {
+	struct ckpt_hdr h;
+	__u64 offset;			/* where the bytes go */
+	__u32 len;			/* bytes in data[], 1..CKPT_DATA_MAX */
+	__u32 _reserved;		/* zero */
+	__u8 data[];			/* padded */
+};
+
+/*
+ * CKPT_HDR_PIPE: after the FD record of a pipe end or a FIFO. The pipe is
+ * an object of its own: the first time it is met it gets an objref and its
+ * unread bytes follow in DATA records (data_len bytes in all, offsets from
+ * 0 up); later records of the same pipe (its other end, or the same FIFO
+ * opened again) give the objref only, with data_len 0.
+ */
+#define CKPT_PIPE_MAX_SIZE	(1U << 26)
+
+struct ckpt_hdr_pipe {
+	struct ckpt_hdr h;
+	__u32 objref;			/* the pipe */
+	__u32 size;			/* capacity in bytes (F_GETPIPE_SZ) */
+	__u32 data_len;			/* unread bytes, at most size */
+	__u32 _reserved;		/* zero */
+};
+
+/* CKPT_HDR_EVENTFD: after the FD record of an eventfd */
+struct ckpt_hdr_eventfd {
+	struct ckpt_hdr h;
+	__u64 count;			/* the counter, below 2^64 - 1 */
+	__u32 flags;			/* EFD_SEMAPHORE or 0 */
+	__u32 _reserved;		/* zero */
+};
+
+/* CKPT_HDR_SIGNALFD: after the FD record of a signalfd */
+struct ckpt_hdr_signalfd {
+	struct ckpt_hdr h;
+	__u64 mask;			/* the signals it reads: bit n-1 for signal n */
+};
+
+/* CKPT_HDR_TIMERFD: after the FD record of a timerfd */
+struct ckpt_hdr_timerfd {
+	struct ckpt_hdr h;
+	__s32 clockid;			/* CLOCK_MONOTONIC, _REALTIME, _BOOTTIME (+ _ALARM) */
+	__u32 settime_flags;		/* TFD_TIMER_ABSTIME, TFD_TIMER_CANCEL_ON_SET */
+	__u64 ticks;			/* expirations not read yet */
+	__s64 value_ns;			/* time left, 0: disarmed */
+	__s64 interval_ns;		/* period, 0: one-shot */
+};
+
+/*
+ * CKPT_HDR_FILE_INODE: after the FD record of a memfd or a deleted regular
+ * file, whose contents have no other home than the image. The inode is an
+ * object of its own: the first time it is met, its contents follow in
+ * nr_data DATA records (offsets increasing, holes left out, within size);
+ * later open files of the same inode give its objref only, with nr_data 0
+ * and no name.
+ *
+ * name: for a memfd, its name (without "memfd:"); for a deleted file, the
+ * directory it was in, where restart makes an unnamed file (O_TMPFILE).
+ */
+struct ckpt_hdr_file_inode {
+	struct ckpt_hdr h;
+	__u32 objref;			/* the inode */
+	__u32 mode;			/* permission bits */
+	__u64 size;			/* bytes */
+	__u32 seals;			/* memfd: F_SEAL_* */
+	__u32 nr_data;			/* DATA records that follow */
+	__u32 name_len;			/* bytes of name[], NUL included; 0: none */
+	__u32 _reserved;		/* zero */
+	char name[];			/* padded */
+};
+
+/*
+ * CKPT_HDR_EPOLL: after the FD record of an epoll file, its interest list:
+ * for each item the descriptor it watches (in the fd table being saved,
+ * which restart fills first), the events and the data.
+ */
+#define CKPT_EPOLL_MAX_ITEMS	(1U << 16)
+
+struct ckpt_epoll_item {
+	__s32 fd;
+	__u32 events;			/* EPOLLIN... EPOLLET, EPOLLONESHOT... */
+	__u64 data;
+};
+
+struct ckpt_hdr_epoll {
+	struct ckpt_hdr h;
+	__u32 nr_items;
+	__u32 _reserved;		/* zero */
+	struct ckpt_epoll_item items[];	/* nr_items of them */
+};
+
+/*
+ * CKPT_HDR_UNIX: after the FD record of a unix socket. The socket is an
+ * object of its own, and so is its peer: the first socket of a connected
+ * pair names its peer with a new objref, which the peer's own record then
+ * has. The bytes waiting in its receive queue follow in DATA records, one
+ * per message (offsets count the bytes before).
+ */
+#define CKPT_UNIX_ADDR_MAX	108	/* sizeof(sun_path) */
+
+/* struct ckpt_hdr_unix.state */
+enum {
+	CKPT_UNIX_UNCONNECTED = 1,
+	CKPT_UNIX_CONNECTED = 2,	/* peer: the peer's objref, 0 if it is gone */
+	CKPT_UNIX_LISTEN = 3,
+};
+
+struct ckpt_hdr_unix {
+	struct ckpt_hdr h;
+	__u32 objref;			/* the socket */
+	__u32 peer;			/* CONNECTED: its peer, 0 if closed */
+	__u32 type;			/* SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET */
+	__u32 state;			/* CKPT_UNIX_* */
+	__u32 shutdown;			/* 1: receive, 2: send shut down */
+	__u32 backlog;			/* LISTEN: listen(2) backlog */
+	__u32 sndbuf;			/* SO_SNDBUF, SO_RCVBUF */
+	__u32 rcvbuf;
+	__u32 nr_msgs;			/* DATA records that follow */
+	__u32 addr_len;			/* bytes of addr[]: 0 unbound; abstract: addr[0] 0 */
+	char addr[CKPT_UNIX_ADDR_MAX + 4]; /* sun_path, as bound */
+};
+
+/*
+ * CKPT_HDR_INET: after the FD record of a TCP or UDP socket (IPv4 or IPv6)
+ * that is not connected (TCP: closed or listening; UDP: bound or connected
+ * to an address, with no datagram waiting). Addresses are in network byte
+ * order, an IPv4 address in the first 4 bytes.
+ */
+enum {
+	CKPT_INET_CLOSED = 1,		/* not listening, maybe bound */
+	CKPT_INET_LISTEN = 2,		/* TCP */
+	CKPT_INET_CONNECTED = 3,	/* UDP with a default destination */
+};
+
+#define CKPT_INET_REUSEADDR	0x1
+#define CKPT_INET_REUSEPORT	0x2
+#define CKPT_INET_V6ONLY	0x4
+#define CKPT_INET_FLAGS_ALL	0x7
+
+struct ckpt_hdr_inet {
+	struct ckpt_hdr h;
+	__u16 family;			/* AF_INET, AF_INET6 */
+	__u16 type;			/* SOCK_STREAM (TCP), SOCK_DGRAM (UDP) */
+	__u16 protocol;			/* IPPROTO_TCP, IPPROTO_UDP */
+	__u16 state;			/* CKPT_INET_* */
+	__u32 flags;			/* CKPT_INET_* flags */
+	__u32 backlog;			/* LISTEN */
+	__u32 sndbuf;			/* SO_SNDBUF, SO_RCVBUF */
+	__u32 rcvbuf;
+	__u8 addr[16];			/* bound address; 0: any */
+	__u8 peer[16];			/* CONNECTED: the destination */
+	__u16 port;			/* bound port, 0: unbound */
+	__u16 peer_port;
+	__u32 _reserved;		/* zero */
 };
 
 /* CKPT_HDR_SIGHAND: the signal handlers, for signals 1..nr */
