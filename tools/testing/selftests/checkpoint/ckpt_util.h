@@ -83,6 +83,16 @@ int cycle_restart(struct cycle *c);
 /* All of it, with CHECKPOINT_KILL: the restored child's wait status or -errno */
 int checkpoint_restart(struct cycle *c);
 
+/* In a kselftest_harness test: the restored child of @c exited 0 (@status) */
+#define EXPECT_RESTORED(status, c)						\
+	do {									\
+		int __st = (status);						\
+										\
+		EXPECT_TRUE(WIFEXITED(__st) && WEXITSTATUS(__st) == 0)		\
+			TH_LOG("restored child: status %#x (exit %d, signal %d); log: %s", \
+			       __st, WEXITSTATUS(__st), WTERMSIG(__st), (c)->log);	\
+	} while (0)
+
 /*
  * Restart @img with the rstr tool (from PATH), with option @opt (or NULL);
  * what rstr prints is appended to *@log. Returns rstr's exit status (128 +

@@ -277,6 +277,96 @@ TEST_F_TIMEOUT(tree, three_levels, 120)
 	self->root = 0;
 }
 
+/* Read from @fd until end of file into @buf (NUL terminated); length or -1 */
+static int read_all(int fd, char *buf, int size)
+{
+	int n, len = 0;
+
+	while ((n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	buf[len] = 0;
+	return n < 0 ? -1 : len;
+}
+
+/*
+ * root <- child <- grandchild, a pipe between each level, with bytes in
+ * both pipes at checkpoint: after restart the data goes on flowing up, in
+ * order, and each reader sees end of file when its writer is done.
+ */
+TEST_F_TIMEOUT(tree, pipes_between_levels, 120)
+{
+	pid_t pids[3];
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		int up[2], down[2];	/* child -> root, grandchild -> child */
+		pid_t child, gchild;
+		char buf[256];
+
+		root_fds(p);
+		if (pipe(up))
+			_exit(98);
+		child = tree_fork();
+		if (!child) {
+			close(up[0]);
+			if (pipe(down))
+				_exit(98);
+			gchild = tree_fork();
+			if (!gchild) {
+				close(up[1]);
+				close(down[0]);
+				close(p[0]);
+				close(p[1]);
+				if (write(down[1], "g1,", 3) != 3)
+					_exit(97);
+				tree_ready();
+				tree_wait();
+				_exit(write(down[1], "g2,", 3) != 3 ? 31 : 0);
+			}
+			close(down[1]);
+			if (write(p[1], &gchild, sizeof(gchild)) != sizeof(gchild) ||
+			    write(up[1], "c1,", 3) != 3)
+				_exit(97);
+			close(p[0]);
+			close(p[1]);
+			tree_ready();
+			tree_wait();
+			/* all the grandchild wrote, before and after, then EOF */
+			if (read_all(down[0], buf, sizeof(buf)) < 0 || strcmp(buf, "g1,g2,"))
+				_exit(21);
+			if (write(up[1], buf, strlen(buf)) != (ssize_t)strlen(buf))
+				_exit(22);
+			_exit(reaped_ok(gchild, 23));
+		}
+		close(up[1]);
+		if (write(p[1], &child, sizeof(child)) != sizeof(child))
+			_exit(97);
+		close(p[0]);
+		close(p[1]);
+		tree_ready();
+		tree_wait();
+		if (read_all(up[0], buf, sizeof(buf)) < 0 || strcmp(buf, "c1,g1,g2,"))
+			_exit(11);
+		_exit(reaped_ok(child, 12));
+	}
+	self->root = pids[0];
+	close(p[1]);
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[1], sizeof(pid_t)));
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[2], sizeof(pid_t)));
+	close(p[0]);
+	wait_ready(pids, 3);
+
+	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
+		TH_LOG("%s", self->log);
+	self->root = 0;
+	/* each pipe is saved once, with its bytes */
+	EXPECT_NE(NULL, image_record(&self->img, CKPT_HDR_DATA, 1));
+	EXPECT_EQ(NULL, image_record(&self->img, CKPT_HDR_DATA, 2));
+}
+
 /* Zombies come back as zombies, with their exit codes, reaped after restart */
 TEST_F_TIMEOUT(tree, zombies, 120)
 {
