@@ -18,6 +18,8 @@ include/uapi/linux/checkpoint.h include/uapi/linux/checkpoint_hdr.h \
 arch/x86/include/uapi/asm/checkpoint_hdr.h include/linux/checkpoint.h \
 include/linux/checkpoint_hdr.h checkpoint"
 "sched, freezer: let checkpoint freeze its target|patches/freezer.patch"
+"posix-timers: let checkpoint/restart save timers and recreate their ids|\
+patches/posix-timers.patch"
 "x86/checkpoint: save and restore registers and FPU state|\
 arch/x86/include/asm/checkpoint.h arch/x86/checkpoint arch/x86/kernel/fpu/checkpoint.c \
 patches/x86-kbuild.patch patches/x86-fpu.patch"
@@ -79,6 +81,15 @@ signal would wake it, leaves an interruptible system call with -ERESTART*
 (and its restart block), and stops in the refrigerator with complete user
 registers; thawing restarts the call. No signal is queued and no SIGCHLD
 is sent."
+"Checkpoint/restart must bring POSIX timers back with the ids the program
+knows them by; timer_create() hands out the next free id and can't be
+asked for one. Add four helpers, built with CONFIG_CHECKPOINT: one reads
+the state of a timer of a stopped process (clock, sigevent, time to the
+expiry, interval, overrun counts, whether its signal is queued and will
+rearm it), one creates a disarmed timer of current with a given id, one
+arms it and queues its pending signal on its own sigqueue, so that
+delivery rearms it as before, and one sets the id timer_create() tries
+next. Only hrtimer based clocks are handled."
 "General registers, fs/gs bases and the whole XSAVE state (in the ptrace
 NT_X86_XSTATE format) are saved as the task will resume: a task stopped
 in an interrupted system call is saved as about to enter it again, and an

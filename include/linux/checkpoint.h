@@ -21,6 +21,7 @@ struct ckpt_objhash;
 struct file;
 struct page;
 struct path;
+struct pid;
 struct task_struct;
 
 /* ckpt_ctx->kflags */
@@ -224,6 +225,44 @@ int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t);
 int restore_signals(struct ckpt_ctx *ctx);
 void restore_signals_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts);
 void ckpt_signals_free(void *signals);
+
+/**
+ * struct ckpt_posix_timer - a POSIX timer, as checkpoint and restart see it
+ * @id: its id
+ * @clock: CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME or CLOCK_TAI
+ * @notify: sigev_notify
+ * @signo: the signal it sends
+ * @value: sigev_value, as si_value carries it
+ * @pid: the process, or the thread (SIGEV_THREAD_ID), its signal goes to
+ * @expires: nanoseconds to the expiry, negative if past
+ * @interval: nanoseconds between expiries, 0 for a one-shot timer
+ * @overrun: expiries since its signal was queued, -1 if none
+ * @overrun_last: what timer_getoverrun() returns
+ * @armed: it is counting down to @expires
+ * @sigpending: its signal is queued and not delivered yet
+ * @rearm: delivering that signal rearms it
+ */
+struct ckpt_posix_timer {
+	int id;
+	clockid_t clock;
+	int notify;
+	int signo;
+	u64 value;
+	struct pid *pid;
+	s64 expires;
+	s64 interval;
+	s64 overrun;
+	s64 overrun_last;
+	bool armed;
+	bool sigpending;
+	bool rearm;
+};
+
+/* kernel/time/posix-timers.c: POSIX timers, by id */
+int posix_timer_checkpoint(struct task_struct *tsk, int id, struct ckpt_posix_timer *pt);
+int posix_timer_restore(const struct ckpt_posix_timer *pt);
+void posix_timer_restore_arm(const struct ckpt_posix_timer *pt);
+void posix_timer_restore_next_id(int id);
 
 /* task.c: the per-task record, applied last on restart */
 int restore_task_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts);
