@@ -55,6 +55,7 @@ static const struct ckpt_record_desc ckpt_records[] = {
 	CKPT_FIXED(CKPT_HDR_SIGHAND, "SIGHAND", struct ckpt_hdr_sighand),
 	CKPT_FIXED(CKPT_HDR_SIGNAL, "SIGNAL", struct ckpt_hdr_signal),
 	CKPT_FIXED(CKPT_HDR_SIGINFO, "SIGINFO", struct ckpt_hdr_siginfo),
+	CKPT_FIXED(CKPT_HDR_POSIX_TIMER, "POSIX_TIMER", struct ckpt_hdr_posix_timer),
 	CKPT_FIXED(CKPT_HDR_TAIL, "TAIL", struct ckpt_hdr_tail),
 	{
 		.type = CKPT_HDR_ERROR,
@@ -94,6 +95,7 @@ static_assert(sizeof(struct ckpt_hdr_inet) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_sighand) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_signal) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_siginfo) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_posix_timer) % CKPT_ALIGN == 0);
 static_assert(CKPT_ERROR_MSG_MAX % CKPT_ALIGN == 0);
 
 /**

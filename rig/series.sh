@@ -64,7 +64,8 @@ basic character devices by path, flags and position; pipes and FIFOs
 with their unread bytes, memfds and deleted files with their contents,
 eventfd, signalfd, timerfd, epoll and unix sockets with their queued
 messages (anything else is refused by name); and signal handlers, masks,
-pending signals and ITIMER_REAL.
+pending signals, the itimers and POSIX timers (recreated with their ids,
+see the posix-timers patch).
 
 Restart turns the calling process into the process of the image. Every
 field of the untrusted image is checked before use; files are opened

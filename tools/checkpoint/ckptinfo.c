@@ -512,6 +512,29 @@ static void decode_signal(struct image *img, void *rec)
 	out_u64(img, "nr_pending", h->nr_pending, false);
 	out_u64(img, "itimer_real_ns", h->real_value_ns, false);
 	out_u64(img, "itimer_interval_ns", h->real_interval_ns, false);
+	out_u64(img, "itimer_virtual_ns", h->virt_value_ns, false);
+	out_u64(img, "itimer_virtual_interval_ns", h->virt_interval_ns, false);
+	out_u64(img, "itimer_prof_ns", h->prof_value_ns, false);
+	out_u64(img, "itimer_prof_interval_ns", h->prof_interval_ns, false);
+	out_u64(img, "nr_timers", h->nr_timers, false);
+	out_u64(img, "next_timer_id", h->next_timer_id, false);
+}
+
+static void decode_posix_timer(struct image *img, void *rec)
+{
+	struct ckpt_hdr_posix_timer *h = rec;
+
+	out_s64(img, "id", h->id);
+	out_s64(img, "clockid", h->clockid);
+	out_s64(img, "notify", h->notify);
+	out_s64(img, "signo", h->signo);
+	out_u64(img, "value", h->value, true);
+	out_s64(img, "tid", h->tid);
+	out_u64(img, "flags", h->flags, true);
+	out_s64(img, "value_ns", h->value_ns);
+	out_s64(img, "interval_ns", h->interval_ns);
+	out_s64(img, "overrun", h->overrun);
+	out_s64(img, "overrun_last", h->overrun_last);
 }
 
 static void decode_siginfo(struct image *img, void *rec)
@@ -620,6 +643,8 @@ static const struct record_type {
 	  sizeof(struct ckpt_hdr_signal), decode_signal },
 	{ CKPT_HDR_SIGINFO, "SIGINFO", sizeof(struct ckpt_hdr_siginfo),
 	  sizeof(struct ckpt_hdr_siginfo), decode_siginfo },
+	{ CKPT_HDR_POSIX_TIMER, "POSIX_TIMER", sizeof(struct ckpt_hdr_posix_timer),
+	  sizeof(struct ckpt_hdr_posix_timer), decode_posix_timer },
 	{ CKPT_HDR_TAIL, "TAIL", sizeof(struct ckpt_hdr_tail), sizeof(struct ckpt_hdr_tail),
 	  decode_tail },
 	{ CKPT_HDR_ERROR, "ERROR", sizeof(struct ckpt_hdr_error) + CKPT_ALIGN,

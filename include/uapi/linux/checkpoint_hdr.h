@@ -14,7 +14,7 @@
  *	HEADER HEADER_ARCH TREE
  *	then for each live task, in the order of the tree:
  *	    TASK CPU FPU MM VMA... (PAGES PAGE_DATA)... FS FILES (FD [kind records])...
- *	    SIGHAND SIGNAL SIGINFO...
+ *	    SIGHAND SIGNAL SIGINFO... POSIX_TIMER...
  *	TAIL
  *
  * Objects used by several tasks (an open file shared through fork(2) or
@@ -97,6 +97,8 @@ enum {
 	CKPT_HDR_SIGHAND = 600,
 	CKPT_HDR_SIGNAL = 601,
 	CKPT_HDR_SIGINFO = 602,
+	CKPT_HDR_POSIX_TIMER = 603,
+
 	/* ipc: 700..799 */
 	/* net: 800..899 */
 
@@ -500,7 +502,11 @@ struct ckpt_hdr_sighand {
 	struct ckpt_sigaction action[CKPT_NSIG];
 };
 
-/* CKPT_HDR_SIGNAL: masks, timers; nr_pending SIGINFO records follow */
+/*
+ * CKPT_HDR_SIGNAL: masks, itimers; nr_pending SIGINFO records follow, then
+ * (the leader only) nr_timers POSIX_TIMER records. The itimers and POSIX
+ * timers belong to the process: a thread has them zero.
+ */
 struct ckpt_hdr_signal {
 	struct ckpt_hdr h;
 	__u64 blocked;
@@ -508,7 +514,15 @@ struct ckpt_hdr_signal {
 	__u64 real_interval_ns;
 	__u32 nr_pending;		/* SIGINFO records that follow */
 	__u32 _reserved;		/* zero */
+	__u64 virt_value_ns;		/* ITIMER_VIRTUAL: user CPU time left, 0: disarmed */
+	__u64 virt_interval_ns;
+	__u64 prof_value_ns;		/* ITIMER_PROF: CPU time left, 0: disarmed */
+	__u64 prof_interval_ns;
+	__u32 nr_timers;		/* POSIX_TIMER records that follow the SIGINFOs */
+	__u32 next_timer_id;		/* the id timer_create(2) tries next */
 };
+
+#define CKPT_POSIX_TIMERS_MAX	(1U << 16)
 
 /* CKPT_HDR_SIGINFO: one pending signal */
 #define CKPT_SIGINFO_SIZE	128
@@ -518,6 +532,31 @@ struct ckpt_hdr_siginfo {
 	__u32 shared;			/* 1: pending for the process, 0: the thread */
 	__u32 _reserved;		/* zero */
 	__u8 info[CKPT_SIGINFO_SIZE];	/* struct siginfo as user space sees it */
+};
+
+/*
+ * CKPT_HDR_POSIX_TIMER: a timer of timer_create(2), with its id. Clocks:
+ * CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI. Its time
+ * left is relative, as for the itimers: time stops while the image waits.
+ */
+#define CKPT_TIMER_ARMED	0x1	/* counting down to value_ns */
+#define CKPT_TIMER_SIGPENDING	0x2	/* its signal is queued, not delivered yet */
+#define CKPT_TIMER_REARM	0x4	/* SIGPENDING: delivering it rearms the timer */
+#define CKPT_TIMER_FLAGS_ALL	0x7
+
+struct ckpt_hdr_posix_timer {
+	struct ckpt_hdr h;
+	__s32 id;			/* the timer id, 0..INT_MAX */
+	__s32 clockid;			/* CLOCK_* */
+	__s32 notify;			/* SIGEV_SIGNAL, _NONE, _THREAD, _THREAD_ID */
+	__s32 signo;			/* the signal, 1..64; SIGEV_NONE: unused, 0..64 */
+	__u64 value;			/* sigev_value, as si_value carries it */
+	__s32 tid;			/* SIGEV_THREAD_ID: a thread of the process */
+	__u32 flags;			/* CKPT_TIMER_* */
+	__s64 value_ns;			/* time to the expiry; < 0: past (SIGPENDING) */
+	__s64 interval_ns;		/* period, 0: one shot */
+	__s64 overrun;			/* expiries since the signal was queued, -1.. */
+	__s64 overrun_last;		/* what timer_getoverrun(2) returns */
 };
 
 /* CKPT_HDR_TAIL: always the last record */
