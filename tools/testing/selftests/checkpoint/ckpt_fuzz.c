@@ -10,7 +10,7 @@
  * what it did.
  *
  * The seeds are real images: ckpt_fuzz starts a few seed processes (plain,
- * with files and signals, asleep, with more memory, and one whose
+ * with files, signals and POSIX timers, asleep, with more memory, and one whose
  * checkpoint fails, leaving an ERROR record), checkpoints them with
  * CHECKPOINT_KILL and keeps their images. It then mutates one seed image
  * per iteration with a deterministic PRNG, knowing the record layout:
@@ -106,6 +106,7 @@ static uint64_t mix(uint64_t x)
 /* Runs in the restored seed: 0 if its state is what it was, else the check number */
 static int seed_check(int kind)
 {
+	struct itimerspec its;
 	struct sigaction sa;
 	sigset_t set;
 	char buf[16];
@@ -138,6 +139,31 @@ static int seed_check(int kind)
 	raise(SIGUSR1);
 	if (!__atomic_load_n(&got_usr1, __ATOMIC_SEQ_CST))
 		return 11;
+	/* its two POSIX timers, 0 and 1 */
+	if (syscall(SYS_timer_gettime, 0, &its) || its.it_value.tv_sec < 900)
+		return 12;
+	if (syscall(SYS_timer_gettime, 1, &its) || its.it_interval.tv_sec != 1000)
+		return 13;
+	return 0;
+}
+
+/* Two POSIX timers that won't fire while the seed lives: 0 and 1 */
+static int seed_timers(void)
+{
+	struct itimerspec its = { .it_value = { 1000, 0 }, .it_interval = { 1000, 0 } };
+	struct sigevent sev;
+	int id;
+
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_NONE;
+	if (syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &id) || id != 0 ||
+	    syscall(SYS_timer_settime, id, 0, &its, NULL))
+		return -1;
+	sev.sigev_notify = SIGEV_SIGNAL;
+	sev.sigev_signo = SIGUSR1;
+	if (syscall(SYS_timer_create, CLOCK_REALTIME, &sev, &id) || id != 1 ||
+	    syscall(SYS_timer_settime, id, 0, &its, NULL))
+		return -1;
 	return 0;
 }
 
@@ -178,6 +204,8 @@ static void seed_main(int kind, int ready)
 		sigaddset(&set, SIGUSR2);
 		sigprocmask(SIG_BLOCK, &set, NULL);
 		raise(SIGUSR2);
+		if (seed_timers())
+			_exit(95);
 	}
 	if (kind == SEED_ERROR && eventfd(0, 0) < 0)
 		_exit(93);
@@ -430,7 +458,19 @@ static const struct field count_fields[] = {
 	{ CKPT_HDR_SIGHAND, offsetof(struct ckpt_hdr_sighand, nr), 4 },
 	{ CKPT_HDR_SIGNAL, offsetof(struct ckpt_hdr_signal, nr_pending), 4 },
 	{ CKPT_HDR_SIGNAL, offsetof(struct ckpt_hdr_signal, real_value_ns), 8 },
+	{ CKPT_HDR_SIGNAL, offsetof(struct ckpt_hdr_signal, prof_value_ns), 8 },
+	{ CKPT_HDR_SIGNAL, offsetof(struct ckpt_hdr_signal, nr_timers), 4 },
+	{ CKPT_HDR_SIGNAL, offsetof(struct ckpt_hdr_signal, next_timer_id), 4 },
 	{ CKPT_HDR_SIGINFO, offsetof(struct ckpt_hdr_siginfo, shared), 4 },
+	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, id), 4 },
+	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, clockid), 4 },
+	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, notify), 4 },
+	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, signo), 4 },
+	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, tid), 4 },
+	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, flags), 4 },
+	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, value_ns), 8 },
+	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, interval_ns), 8 },
+	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, overrun), 8 },
 	{ CKPT_HDR_ERROR, offsetof(struct ckpt_hdr_error, msg_len), 4 },
 	{ CKPT_HDR_ERROR, offsetof(struct ckpt_hdr_error, error), 4 },
 };
