@@ -68,7 +68,8 @@ static int checkpoint_inet(struct ckpt_ctx *ctx, struct file *file, unsigned int
 	inet = inet_sk(sk);
 	if (!(sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP) &&
 	    !(sk->sk_type == SOCK_DGRAM && sk->sk_protocol == IPPROTO_UDP))
-		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u: socket of family %u type %u protocol %u not supported",
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d fd %u: socket of family %u type %u protocol %u not supported",
 				ctx->pid, fd, sk->sk_family, sk->sk_type, sk->sk_protocol);
 	lock_sock(sk);
 	state = sk->sk_state;

@@ -99,7 +99,8 @@ static int ckpt_pipe_copy(struct ckpt_ctx *ctx, unsigned int fd, struct pipe_ino
 		return 0;
 	if (len > CKPT_PIPE_MAX_SIZE)
 		return ckpt_err(ctx, -EOPNOTSUPP,
-				"pid %d fd %u: pipe holds %zu bytes, more than %u", ctx->pid, fd, len, CKPT_PIPE_MAX_SIZE);
+				"pid %d fd %u: pipe holds %zu bytes, more than %u",
+				ctx->pid, fd, len, CKPT_PIPE_MAX_SIZE);
 	data = kvmalloc(len, GFP_KERNEL);
 	if (!data)
 		return -ENOMEM;

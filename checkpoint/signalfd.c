@@ -49,8 +49,9 @@ static struct file *restore_signalfd(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *h
 		return ERR_CAST(hs);
 	mask.sig[0] = hs->mask;
 	if (!(ctx->uflags & RESTART_VALIDATE))
-		file = restore_new_file(ctx, hf, signalfd_restore_file(mask,
-					   (hf->f_flags & O_NONBLOCK)), "signalfd");
+		file = restore_new_file(ctx, hf,
+					signalfd_restore_file(mask, hf->f_flags & O_NONBLOCK),
+					"signalfd");
 	kvfree(hs);
 	return file;
 }

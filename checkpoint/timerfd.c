@@ -66,8 +66,9 @@ static struct file *restore_timerfd(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf
 		st.ticks = ht->ticks;
 		st.value = ns_to_ktime(ht->value_ns);
 		st.interval = ns_to_ktime(ht->interval_ns);
-		file = restore_new_file(ctx, hf, timerfd_restore_file(&st,
-					   (hf->f_flags & O_NONBLOCK)), "timerfd");
+		file = restore_new_file(ctx, hf,
+					timerfd_restore_file(&st, hf->f_flags & O_NONBLOCK),
+					"timerfd");
 	}
 	kvfree(ht);
 	return file;

@@ -88,6 +88,7 @@ static int ckpt_unix_addr(struct ckpt_ctx *ctx, struct sock *sk, struct ckpt_hdr
 	char what[32];
 	int len, ret;
 
+	/* pairs with the smp_store_release() of unix_bind() and autobind */
 	addr = smp_load_acquire(&u->addr);
 	if (!addr)
 		return 0;
@@ -148,7 +149,8 @@ again:
 	}
 	spin_unlock(&q->lock);
 	if (ret == -EOPNOTSUPP)
-		ret = ckpt_err(ctx, ret, "pid %d fd %u: unix socket with files in flight (SCM_RIGHTS) not supported",
+		ret = ckpt_err(ctx, ret,
+			       "pid %d fd %u: unix socket with files in flight (SCM_RIGHTS) not supported",
 			       ctx->pid, fd);
 	else if (ret == -E2BIG)
 		ret = ckpt_err(ctx, -EOPNOTSUPP,
@@ -193,20 +195,22 @@ static int checkpoint_unix(struct ckpt_ctx *ctx, struct file *file, unsigned int
 
 	if (!sk)
 		return -EBADF;
+	/*
+	 * Met before only as the peer of a socket saved before (a socket has
+	 * one open file: it can't be opened again through /proc).
+	 */
 	ret = ckpt_obj_lookup_add(ctx, sk, CKPT_OBJ_SOCK, &hu.objref);
 	if (ret < 0)
 		return ckpt_err(ctx, ret, "pid %d fd %u: no room for a socket", ctx->pid, fd);
-	if (!ret)
-		/* a second open file of one socket: only through /proc */
-		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u: socket opened twice not supported",
-				ctx->pid, fd);
+	ret = 0;
 	hu.type = sk->sk_type;
 	hu.sndbuf = READ_ONCE(sk->sk_sndbuf);
 	hu.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 	hu.shutdown = READ_ONCE(sk->sk_shutdown);
 #if IS_ENABLED(CONFIG_AF_UNIX_OOB)
 	if (READ_ONCE(unix_sk(sk)->oob_skb))
-		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d fd %u: unix socket with out-of-band data not supported",
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d fd %u: unix socket with out-of-band data not supported",
 				ctx->pid, fd);
 #endif
 	unix_state_lock(sk);
@@ -295,7 +299,8 @@ static int restore_unix_queue(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf,
 		vec.iov_base = buf;
 		vec.iov_len = n;
 		if (kernel_sendmsg(sock, &msg, &vec, 1, n) != n) {
-			n = ckpt_err(ctx, -ENOBUFS, "fd %d: cannot queue message %u (%d bytes) again",
+			n = ckpt_err(ctx, -ENOBUFS,
+				     "fd %d: cannot queue message %u (%d bytes) again",
 				     hf->fd, i, n);
 			break;
 		}
@@ -346,7 +351,8 @@ static int restore_unix_bind(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf,
 				dput(d);
 				path_put(&parent);
 				if (ret)
-					return ckpt_err(ctx, ret, "fd %d: cannot remove socket file %s",
+					return ckpt_err(ctx, ret,
+							"fd %d: cannot remove socket file %s",
 							hf->fd, hu->addr);
 			}
 		}
@@ -481,7 +487,8 @@ static struct file *restore_unix(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf)
 		pus = ckpt_obj_fetch(ctx, hu->peer, CKPT_OBJ_SOCK);
 		if (IS_ERR(us) || IS_ERR(pus) || us->given || !us->partner ||
 		    pus->file != us->partner || sock_from_file(us->file)->type != hu->type) {
-			ret = ckpt_err(ctx, -EINVAL, "fd %d: unix socket objref %u is not %u's peer",
+			ret = ckpt_err(ctx, -EINVAL,
+				       "fd %d: unix socket objref %u is not %u's peer",
 				       hf->fd, hu->objref, hu->peer);
 			goto out;
 		}

@@ -90,8 +90,6 @@ enum {
 	CKPT_HDR_TIMERFD = 507,
 	CKPT_HDR_FILE_INODE = 508,
 	CKPT_HDR_EPOLL = 509,
-	CKPT_HDR_UNIX = 510,
-	CKPT_HDR_INET = 511,
 
 	/* signals: 600..699 */
 	CKPT_HDR_SIGHAND = 600,
@@ -101,6 +99,8 @@ enum {
 
 	/* ipc: 700..799 */
 	/* net: 800..899 */
+	CKPT_HDR_UNIX = 800,
+	CKPT_HDR_INET = 801,
 
 	/* end of image: 900..998 */
 	CKPT_HDR_TAIL = 900,
