@@ -88,6 +88,8 @@ int do_checkpoint(struct ckpt_ctx *ctx, pid_t pid)
 		ret = checkpoint_tree(ctx);
 	}
 	if (!ret)
+		ret = checkpoint_ipc(ctx);
+	if (!ret)
 		ret = checkpoint_tasks(ctx);
 
 	if (ret && !(ctx->kflags & CKPT_CTX_IO_FAILED)) {

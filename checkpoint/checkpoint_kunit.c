@@ -21,6 +21,7 @@
 static const u32 ckpt_test_types[] = {
 	CKPT_HDR_HEADER, CKPT_HDR_HEADER_ARCH, CKPT_HDR_TREE,
 	CKPT_HDR_TASK, CKPT_HDR_TAIL, CKPT_HDR_ERROR,
+	CKPT_HDR_IPC_NS, CKPT_HDR_IPC_MSQ, CKPT_HDR_IPC_MSG, CKPT_HDR_IPC_SEM, CKPT_HDR_IPC_SHM,
 };
 
 static void ckpt_test_record_table(struct kunit *test)

@@ -138,6 +138,7 @@ static void ckpt_ctx_release(struct kref *ref)
 	if (ctx->logfile)
 		fput(ctx->logfile);
 	ckpt_tree_free(ctx);
+	ckpt_ipc_free(ctx);
 	ckpt_obj_hash_free(ctx);
 	kfree(ctx->logbuf);
 	kfree(ctx->scratch);

@@ -36,11 +36,13 @@
 #include <linux/rmap.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/shm.h>
 #include <linux/slab.h>
 #include <linux/swap.h>
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
 #include <asm/vdso.h>
+#include <uapi/linux/shm.h>
 
 #define CKPT_MAX_VMAS	BIT(20)
 
@@ -48,6 +50,7 @@
 struct ckpt_vma {
 	unsigned long start, end, pgoff;
 	u32 kind, flags;
+	int shmid;			/* CKPT_VMA_SYSVSHM */
 	struct file *file;
 	unsigned long *addr;		/* pages to save */
 	unsigned long nr;
@@ -106,11 +109,43 @@ static const char *ckpt_vma_name(struct vm_area_struct *vma)
 	return NULL;
 }
 
+/*
+ * An attached SysV shm segment: saved as the segment's id, if the
+ * segment is saved too (the tree has its own IPC namespace). Only whole
+ * attachments with the protections shmat(2) gave them are supported.
+ */
+static int ckpt_scan_sysv_shm(struct ckpt_ctx *ctx, struct vm_area_struct *vma,
+			      struct ckpt_vma *cv, struct ipc_namespace *ns, int id,
+			      unsigned long size)
+{
+	const char *why = NULL;
+	bool rdonly = !(vma->vm_flags & VM_MAYWRITE);
+
+	if (!ns || ns != ctx->ipc_ns)
+		why = "its IPC namespace is the caller's, not the tree's own";
+	else if (vma->vm_pgoff || vma->vm_end - vma->vm_start != PAGE_ALIGN(size))
+		why = "only part of it is attached";
+	else if (!(vma->vm_flags & VM_READ) || !(vma->vm_flags & VM_WRITE) != rdonly ||
+		 (vma->vm_flags & VM_GROWSDOWN))
+		why = "its protections were changed after shmat()";
+	if (why)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d: mapping %#lx-%#lx: SysV shm segment id %d: %s: not supported",
+				ctx->pid, vma->vm_start, vma->vm_end, id, why);
+	cv->kind = CKPT_VMA_SYSVSHM;
+	cv->shmid = id;
+	if (rdonly)
+		cv->flags |= CKPT_VMA_SHM_RDONLY;
+	return 0;
+}
+
 /* Describe @vma in @cv; called with the mmap lock held */
 static int ckpt_scan_vma(struct ckpt_ctx *ctx, struct vm_area_struct *vma, struct ckpt_vma *cv)
 {
 	const char *name = ckpt_vma_name(vma);
-	unsigned long npages = vma_pages(vma);
+	unsigned long npages = vma_pages(vma), size;
+	struct ipc_namespace *ns;
+	int id;
 
 	cv->start = vma->vm_start;
 	cv->end = vma->vm_end;
@@ -120,6 +155,8 @@ static int ckpt_scan_vma(struct ckpt_ctx *ctx, struct vm_area_struct *vma, struc
 		    (vma->vm_flags & VM_EXEC ? CKPT_VMA_EXEC : 0) |
 		    (vma->vm_flags & VM_GROWSDOWN ? CKPT_VMA_GROWSDOWN : 0);
 
+	if (ckpt_vma_sysv_shm(vma, &ns, &id, &size))
+		return ckpt_scan_sysv_shm(ctx, vma, cv, ns, id, size);
 	if (name && !strcmp(name, "[vvar]")) {
 		cv->kind = CKPT_VMA_VVAR;
 		return 0;
@@ -304,6 +341,7 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *cv)
 	hv->flags = cv->flags;
 	hv->nr_pages = cv->nr;
 	hv->path_len = path_len;
+	hv->shmid = cv->shmid;
 	ret = ckpt_write_obj(ctx, &hv->h);
 	kfree(hv);
 	return ret;
@@ -643,6 +681,36 @@ static unsigned long restore_prot(u32 flags)
 	       (flags & CKPT_VMA_EXEC ? PROT_EXEC : 0);
 }
 
+/* Attach the SysV shm segment of the tree's IPC namespace, restored before */
+static int restore_shmat(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv)
+{
+	int flags = (hv->flags & CKPT_VMA_SHM_RDONLY ? SHM_RDONLY : 0) |
+		    (hv->flags & CKPT_VMA_EXEC ? SHM_EXEC : 0);
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	unsigned long addr;
+	long ret;
+
+	if (!(ctx->tree_flags & CKPT_TREE_IPCNS))
+		return ckpt_err(ctx, -EINVAL,
+				"vma %#llx: SysV shm segment id %d without IPC objects",
+				hv->start, hv->shmid);
+	ret = do_shmat(hv->shmid, (char __user *)hv->start, flags, &addr, SHMLBA);
+	if (ret)
+		return ckpt_err(ctx, ret, "vma %#llx: cannot attach SysV shm segment id %d",
+				hv->start, hv->shmid);
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, hv->start);
+	if (addr != hv->start || !vma || vma->vm_start != hv->start || vma->vm_end != hv->end)
+		ret = -EINVAL;
+	mmap_read_unlock(mm);
+	if (ret)
+		return ckpt_err(ctx, ret,
+				"vma %#llx-%#llx: SysV shm segment id %d is not that size",
+				hv->start, hv->end, hv->shmid);
+	return 0;
+}
+
 static int restore_map(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv)
 {
 	unsigned long len = hv->end - hv->start, prot = restore_prot(hv->flags);
@@ -666,6 +734,8 @@ static int restore_map(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv)
 			return ckpt_err(ctx, -EINVAL, "vma %#llx: vdso not where the vvar puts it",
 					hv->start);
 		return 0;
+	case CKPT_VMA_SYSVSHM:
+		return restore_shmat(ctx, hv);
 	case CKPT_VMA_ANON:
 		flags |= MAP_PRIVATE | MAP_ANONYMOUS;
 		break;
@@ -707,8 +777,12 @@ static int restore_vma(struct ckpt_ctx *ctx, u64 *prev_end, struct ckpt_batch *b
 	    offset_in_page(hv->start) || offset_in_page(hv->end)) {
 		ret = ckpt_err(ctx, -EINVAL, "offset %llu: vma %#llx-%#llx is not a valid range",
 			       ctx->rec_pos, hv->start, hv->end);
-	} else if (hv->kind < CKPT_VMA_ANON || hv->kind > CKPT_VMA_VDSO ||
-		   hv->flags & ~CKPT_VMA_FLAGS_ALL || hv->_reserved ||
+	} else if (hv->kind < CKPT_VMA_ANON || hv->kind > CKPT_VMA_SYSVSHM ||
+		   hv->flags & ~CKPT_VMA_FLAGS_ALL ||
+		   (hv->kind == CKPT_VMA_SYSVSHM ? hv->shmid < 0 || hv->pgoff ||
+		    (hv->flags & CKPT_VMA_GROWSDOWN) || !(hv->flags & CKPT_VMA_READ) ||
+		    !(hv->flags & CKPT_VMA_WRITE) != !!(hv->flags & CKPT_VMA_SHM_RDONLY) :
+		    hv->shmid || (hv->flags & CKPT_VMA_SHM_RDONLY)) ||
 		   hv->pgoff > (ULONG_MAX >> PAGE_SHIFT) ||
 		   hv->nr_pages > (hv->end - hv->start) >> PAGE_SHIFT ||
 		   (hv->nr_pages && hv->kind > CKPT_VMA_FILE) || file != !!hv->path_len) {

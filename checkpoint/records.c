@@ -56,6 +56,12 @@ static const struct ckpt_record_desc ckpt_records[] = {
 	CKPT_FIXED(CKPT_HDR_SIGNAL, "SIGNAL", struct ckpt_hdr_signal),
 	CKPT_FIXED(CKPT_HDR_SIGINFO, "SIGINFO", struct ckpt_hdr_siginfo),
 	CKPT_FIXED(CKPT_HDR_POSIX_TIMER, "POSIX_TIMER", struct ckpt_hdr_posix_timer),
+	CKPT_FIXED(CKPT_HDR_IPC_NS, "IPC_NS", struct ckpt_hdr_ipc_ns),
+	CKPT_FIXED(CKPT_HDR_IPC_MSQ, "IPC_MSQ", struct ckpt_hdr_ipc_msq),
+	CKPT_VAR(CKPT_HDR_IPC_MSG, "IPC_MSG", struct ckpt_hdr_ipc_msg, 0, CKPT_IPC_MSG_MAX),
+	CKPT_VAR(CKPT_HDR_IPC_SEM, "IPC_SEM", struct ckpt_hdr_ipc_sem, sizeof(__s32),
+		 CKPT_IPC_SEM_MAX * sizeof(__s32)),
+	CKPT_FIXED(CKPT_HDR_IPC_SHM, "IPC_SHM", struct ckpt_hdr_ipc_shm),
 	CKPT_FIXED(CKPT_HDR_TAIL, "TAIL", struct ckpt_hdr_tail),
 	{
 		.type = CKPT_HDR_ERROR,
@@ -96,6 +102,12 @@ static_assert(sizeof(struct ckpt_hdr_sighand) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_signal) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_siginfo) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_posix_timer) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_ipc_perm) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_ipc_ns) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_ipc_msq) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_ipc_msg) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_ipc_sem) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_ipc_shm) % CKPT_ALIGN == 0);
 static_assert(CKPT_ERROR_MSG_MAX % CKPT_ALIGN == 0);
 
 /**

@@ -93,6 +93,8 @@ int do_restart(struct ckpt_ctx *ctx)
 	int ret;
 
 	ret = restore_head(ctx);
+	if (!ret)
+		ret = restore_ipc(ctx);
 	for (i = 0; !ret && i < ctx->nr_tasks; i++)
 		if (!(ctx->tree[i].flags & CKPT_PIDS_ZOMBIE))
 			ret = restore_task_all(ctx, &ctx->tasks[i]);
@@ -265,6 +267,11 @@ static int restart_task(struct ckpt_ctx *ctx, bool first, long *retp)
 		ret = restart_wait(ctx, CKPT_WAIT_TURN, i);
 	if (!ret)
 		ret = restore_check_tree_task(ctx, i);
+	/* the root restores the tree's IPC objects before its own records */
+	if (!ret && !i)
+		ret = restore_ipc(ctx);
+	if (!ret)
+		ret = restore_ipc_check_task(ctx);
 	if (!ret) {
 		ret = restore_task_all(ctx, ts);
 		ctx->cur = NULL;

@@ -254,7 +254,7 @@ static const char *ckpt_tree_unsupported(struct ckpt_ctx *ctx, struct ckpt_task_
 		return "pid namespace nested in the tree not supported";
 	if (!ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
 		return "caller lacks PTRACE_MODE_ATTACH access";
-	return ckpt_task_shares(ctx, t);
+	return ckpt_task_shares(ctx, t) ?: ckpt_ipc_task_unsupported(ctx, t);
 }
 
 /**
@@ -277,6 +277,8 @@ int checkpoint_tree(struct ckpt_ctx *ctx)
 	if (ns != task_active_pid_ns(current) && ns->child_reaper == ctx->root_task)
 		ctx->tree_flags |= CKPT_TREE_PIDNS;
 	ret = ckpt_freeze_tree(ctx);
+	if (!ret)
+		ret = checkpoint_ipc_tree(ctx);
 	if (ret)
 		return ret;
 	tree = ckpt_hdr_alloc(CKPT_HDR_TREE, struct_size(tree, pids, ctx->nr_tasks));

@@ -27,9 +27,10 @@ fi
 
 log "sparse on checkpoint code"
 make -C "$SRC" O="$OBJ" -s C=2 CC="ccache gcc" checkpoint/ arch/x86/checkpoint/ \
-	arch/x86/kernel/fpu/checkpoint.o > "$res/sparse.log" 2>&1 || true
+	arch/x86/kernel/fpu/checkpoint.o ipc/msgutil.o ipc/msg.o ipc/sem.o ipc/shm.o \
+	> "$res/sparse.log" 2>&1 || true
 # reports located in our files; those in kernel headers are not ours to fix
-if grep -E "^$SRC/(checkpoint/|arch/x86/checkpoint/|arch/x86/kernel/fpu/checkpoint\.c).*(warning|error):" \
+if grep -E "^$SRC/(checkpoint/|arch/x86/checkpoint/|arch/x86/kernel/fpu/checkpoint\.c|ipc/checkpoint).*(warning|error):" \
 	"$res/sparse.log"; then
 	checks+=(sparse=fail)
 else

@@ -23,7 +23,8 @@ OVERLAY_DIRS="checkpoint arch/x86/checkpoint Documentation/checkpoint tools/chec
 OVERLAY_FILES="include/linux/checkpoint.h include/linux/checkpoint_hdr.h
 	include/uapi/linux/checkpoint.h include/uapi/linux/checkpoint_hdr.h
 	arch/x86/include/asm/checkpoint.h arch/x86/include/uapi/asm/checkpoint_hdr.h
-	arch/x86/kernel/fpu/checkpoint.c"
+	arch/x86/kernel/fpu/checkpoint.c ipc/checkpoint.h ipc/checkpoint_msgutil.c
+	ipc/checkpoint_msg.c ipc/checkpoint_sem.c ipc/checkpoint_shm.c"
 
 log() { printf '[rig] %s\n' "$*" >&2; }
 die() { printf '[rig] error: %s\n' "$*" >&2; exit 1; }

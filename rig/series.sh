@@ -23,6 +23,9 @@ patches/posix-timers.patch"
 "x86/checkpoint: save and restore registers and FPU state|\
 arch/x86/include/asm/checkpoint.h arch/x86/checkpoint arch/x86/kernel/fpu/checkpoint.c \
 patches/x86-kbuild.patch patches/x86-fpu.patch"
+"ipc, checkpoint: save and restore SysV IPC objects|\
+ipc/checkpoint.h ipc/checkpoint_msgutil.c ipc/checkpoint_msg.c ipc/checkpoint_sem.c \
+ipc/checkpoint_shm.c patches/ipc-checkpoint.patch"
 "checkpoint: wire up the checkpoint and restart system calls|\
 patches/syscalls.patch"
 "Documentation/checkpoint: describe the design, the ABI and the image format|\
@@ -98,6 +101,16 @@ interrupted nanosleep resumes through restart_syscall() with the time it
 had left. The XSAVE buffer is checked by the kernel's own uabi parser on
 restart. Images carry the FPU features of the checkpointing CPU so that
 restart refuses an image the restoring CPU can't load."
+"SysV IPC objects belong to an IPC namespace, not to a task. When the
+tree being checkpointed has an IPC namespace of its own (a container),
+save every message queue (with its messages, in order, with their
+types), semaphore set (with its values) and shared memory segment (with
+its contents) of it once, after the tree, and restore them into the new
+IPC namespace the restart runs in, with the same ids, keys, modes and
+owners. The parts that need the private structures of ipc/ are built
+into msg.c, sem.c and shm.c; ipc_ids.next_id, which the
+checkpoint_restore sysctls use to choose an id, is kept with
+CONFIG_CHECKPOINT too."
 "checkpoint(pid, fd, flags, logfd) writes the image of a process to fd
 and returns a unique checkpoint id; CHECKPOINT_KILL kills it afterwards.
 restart(0, fd, flags, logfd) turns the calling process into the process

@@ -19,10 +19,13 @@
 struct bio_vec;
 struct ckpt_objhash;
 struct file;
+struct ipc_namespace;
+struct kern_ipc_perm;
 struct page;
 struct path;
 struct pid;
 struct task_struct;
+struct vm_area_struct;
 
 /* ckpt_ctx->kflags */
 #define CKPT_CTX_CHECKPOINT	BIT(0)	/* a checkpoint(2) operation */
@@ -95,6 +98,8 @@ struct ckpt_task_state {
  * @tree: restart: the pids of the tree, @nr_tasks of them, the root first
  * @pid_index: restart: pid -> index in @tree
  * @tree_flags: CKPT_TREE_* flags of the tree
+ * @ipc_ns: the tree's own IPC namespace (CKPT_TREE_IPCNS), with a
+ *	reference: checkpoint: the one saved; restart: the one restored into
  * @nr_tasks: tasks in @tree
  * @tasks: the state of each task of @tree, same order
  * @cur: the entry of @tasks being saved or restored
@@ -134,6 +139,7 @@ struct ckpt_ctx {
 	struct ckpt_pids *tree;
 	struct xarray pid_index;
 	u32 tree_flags;
+	struct ipc_namespace *ipc_ns;
 	u32 nr_tasks;
 	struct ckpt_task_state *tasks;
 	struct ckpt_task_state *cur;
@@ -263,6 +269,67 @@ int posix_timer_checkpoint(struct task_struct *tsk, int id, struct ckpt_posix_ti
 int posix_timer_restore(const struct ckpt_posix_timer *pt);
 void posix_timer_restore_arm(const struct ckpt_posix_timer *pt);
 void posix_timer_restore_next_id(int id);
+/* ipc.c and ipc/checkpoint_*.c: SysV IPC objects */
+#ifdef CONFIG_SYSVIPC
+int checkpoint_ipc_tree(struct ckpt_ctx *ctx);
+const char *ckpt_ipc_task_unsupported(struct ckpt_ctx *ctx, struct task_struct *t);
+int checkpoint_ipc(struct ckpt_ctx *ctx);
+int restore_ipc(struct ckpt_ctx *ctx);
+int restore_ipc_check_task(struct ckpt_ctx *ctx);
+void ckpt_ipc_free(struct ckpt_ctx *ctx);
+void ckpt_ipc_fill_perm(struct ckpt_ipc_perm *p, struct kern_ipc_perm *perm);
+int ckpt_ipc_check_perm(struct ckpt_ctx *ctx, const char *what, const struct ckpt_ipc_perm *p,
+			u32 modes);
+void ckpt_ipc_set_perm(struct kern_ipc_perm *perm, const struct ckpt_ipc_perm *p);
+/* in ipc/: they need its private structures */
+void ckpt_ipc_count(struct ipc_namespace *ns, u32 *nr_msq, u32 *nr_sem, u32 *nr_shm);
+bool ckpt_ipc_empty(struct ipc_namespace *ns);
+int checkpoint_ipc_msg(struct ckpt_ctx *ctx, struct ipc_namespace *ns, u32 nr);
+int restore_ipc_msg(struct ckpt_ctx *ctx, struct ipc_namespace *ns);
+int checkpoint_ipc_sem(struct ckpt_ctx *ctx, struct ipc_namespace *ns, u32 nr);
+int restore_ipc_sem(struct ckpt_ctx *ctx, struct ipc_namespace *ns);
+bool ckpt_sem_undo_in_use(struct task_struct *t);
+int checkpoint_ipc_shm(struct ckpt_ctx *ctx, struct ipc_namespace *ns, u32 nr);
+int restore_ipc_shm(struct ckpt_ctx *ctx, struct ipc_namespace *ns);
+bool ckpt_vma_sysv_shm(struct vm_area_struct *vma, struct ipc_namespace **ns, int *id,
+		       unsigned long *size);
+#else
+static inline int checkpoint_ipc_tree(struct ckpt_ctx *ctx)
+{
+	return 0;
+}
+
+static inline const char *ckpt_ipc_task_unsupported(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	return NULL;
+}
+
+static inline int checkpoint_ipc(struct ckpt_ctx *ctx)
+{
+	return 0;
+}
+
+static inline int restore_ipc(struct ckpt_ctx *ctx)
+{
+	return ctx->tree_flags & CKPT_TREE_IPCNS ?
+	       ckpt_err(ctx, -EOPNOTSUPP, "ipc: this kernel has no SysV IPC") : 0;
+}
+
+static inline int restore_ipc_check_task(struct ckpt_ctx *ctx)
+{
+	return 0;
+}
+
+static inline void ckpt_ipc_free(struct ckpt_ctx *ctx)
+{
+}
+
+static inline bool ckpt_vma_sysv_shm(struct vm_area_struct *vma, struct ipc_namespace **ns,
+				     int *id, unsigned long *size)
+{
+	return false;
+}
+#endif
 
 /* task.c: the per-task record, applied last on restart */
 int restore_task_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts);

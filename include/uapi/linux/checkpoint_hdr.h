@@ -12,6 +12,8 @@
  * An image is:
  *
  *	HEADER HEADER_ARCH TREE
+ *	with CKPT_TREE_IPCNS, the SysV IPC objects of the tree's namespace:
+ *	    IPC_NS (IPC_MSQ IPC_MSG...)... IPC_SEM... (IPC_SHM (PAGES PAGE_DATA)...)...
  *	then for each live task, in the order of the tree:
  *	    TASK CPU FPU MM VMA... (PAGES PAGE_DATA)... FS FILES (FD [kind records])...
  *	    SIGHAND SIGNAL SIGINFO... POSIX_TIMER...
@@ -98,6 +100,12 @@ enum {
 	CKPT_HDR_POSIX_TIMER = 603,
 
 	/* ipc: 700..799 */
+	CKPT_HDR_IPC_NS = 700,
+	CKPT_HDR_IPC_MSQ = 701,
+	CKPT_HDR_IPC_MSG = 702,
+	CKPT_HDR_IPC_SEM = 703,
+	CKPT_HDR_IPC_SHM = 704,
+
 	/* net: 800..899 */
 	CKPT_HDR_UNIX = 800,
 	CKPT_HDR_INET = 801,
@@ -144,7 +152,8 @@ struct ckpt_pids {
 #define CKPT_PIDS_FLAGS_ALL	(CKPT_PIDS_ZOMBIE | CKPT_PIDS_SUBREAPER)
 
 #define CKPT_TREE_PIDNS		0x1	/* the root is the init of its pid namespace */
-#define CKPT_TREE_FLAGS_ALL	CKPT_TREE_PIDNS
+#define CKPT_TREE_IPCNS		0x2	/* the tree has an IPC namespace of its own */
+#define CKPT_TREE_FLAGS_ALL	(CKPT_TREE_PIDNS | CKPT_TREE_IPCNS)
 
 struct ckpt_hdr_tree {
 	struct ckpt_hdr h;
@@ -234,6 +243,7 @@ enum {
 	CKPT_VMA_SHM_FILE = 4,		/* shared file mapping */
 	CKPT_VMA_VVAR = 5,		/* the kernel's vvar area */
 	CKPT_VMA_VDSO = 6,		/* the kernel's vdso */
+	CKPT_VMA_SYSVSHM = 7,		/* a SysV shm attachment: shmid */
 };
 
 /* struct ckpt_hdr_vma.flags */
@@ -241,7 +251,8 @@ enum {
 #define CKPT_VMA_WRITE		0x2
 #define CKPT_VMA_EXEC		0x4
 #define CKPT_VMA_GROWSDOWN	0x8
-#define CKPT_VMA_FLAGS_ALL	0xf
+#define CKPT_VMA_SHM_RDONLY	0x10	/* CKPT_VMA_SYSVSHM: attached with SHM_RDONLY */
+#define CKPT_VMA_FLAGS_ALL	0x1f
 
 struct ckpt_hdr_vma {
 	struct ckpt_hdr h;
@@ -252,7 +263,7 @@ struct ckpt_hdr_vma {
 	__u32 flags;			/* CKPT_VMA_* flags */
 	__u64 nr_pages;			/* pages saved in the PAGES records that follow */
 	__u32 path_len;			/* bytes of path[], NUL included; 0: none */
-	__u32 _reserved;		/* zero */
+	__s32 shmid;			/* CKPT_VMA_SYSVSHM: the segment; else zero */
 	char path[];			/* the mapped file, padded */
 };
 
@@ -557,6 +568,78 @@ struct ckpt_hdr_posix_timer {
 	__s64 interval_ns;		/* period, 0: one shot */
 	__s64 overrun;			/* expiries since the signal was queued, -1.. */
 	__s64 overrun_last;		/* what timer_getoverrun(2) returns */
+};
+
+/*
+ * SysV IPC. With CKPT_TREE_IPCNS in the TREE record, the objects of the
+ * tree's IPC namespace follow it, before the tasks: an IPC_NS record with
+ * their counts, then every message queue (IPC_MSQ, followed by an IPC_MSG
+ * record per message, oldest first), every semaphore set (IPC_SEM) and
+ * every shared memory segment (IPC_SHM, followed by PAGES and PAGE_DATA
+ * records whose addresses are byte offsets in the segment), each kind in
+ * increasing id order. Restart recreates them with the same ids and keys.
+ */
+struct ckpt_hdr_ipc_ns {
+	struct ckpt_hdr h;
+	__u32 nr_msq;			/* IPC_MSQ records that follow */
+	__u32 nr_sem;			/* IPC_SEM records */
+	__u32 nr_shm;			/* IPC_SHM records */
+	__u32 _reserved;		/* zero */
+};
+
+#define CKPT_IPC_MAX_OBJS	(1U << 24)	/* of each kind, IPCMNI_EXTEND */
+
+/* The identity, owners and mode of one object (struct ipc64_perm) */
+struct ckpt_ipc_perm {
+	__s32 id;			/* msqid, semid or shmid */
+	__s32 key;			/* 0: IPC_PRIVATE */
+	__u32 uid, gid;			/* owner */
+	__u32 cuid, cgid;		/* creator */
+	__u32 mode;			/* 0777 bits; IPC_SHM also SHM_DEST */
+	__u32 _reserved;		/* zero */
+};
+
+/* CKPT_HDR_IPC_MSQ: a message queue; nr_msgs IPC_MSG records follow */
+struct ckpt_hdr_ipc_msq {
+	struct ckpt_hdr h;
+	struct ckpt_ipc_perm perm;
+	__s64 stime, rtime, ctime;	/* last msgsnd, msgrcv, change (seconds) */
+	__u64 qbytes;			/* the queue's limit in bytes */
+	__u64 cbytes;			/* bytes of the messages that follow */
+	__u32 nr_msgs;
+	__u32 _reserved;		/* zero */
+};
+
+#define CKPT_IPC_MSG_MAX	(1U << 20)	/* bytes of one message, at most */
+
+/* CKPT_HDR_IPC_MSG: one message of the queue before it */
+struct ckpt_hdr_ipc_msg {
+	struct ckpt_hdr h;
+	__s64 mtype;			/* > 0 */
+	__u32 len;			/* bytes of text[] */
+	__u32 _reserved;		/* zero */
+	__u8 text[];			/* padded */
+};
+
+#define CKPT_IPC_SEM_MAX	32000	/* semaphores in one set (SEMMSL) */
+
+/* CKPT_HDR_IPC_SEM: a semaphore set and the value of each semaphore */
+struct ckpt_hdr_ipc_sem {
+	struct ckpt_hdr h;
+	struct ckpt_ipc_perm perm;
+	__s64 otime, ctime;		/* last semop, change (seconds) */
+	__u32 nsems;
+	__u32 _reserved;		/* zero */
+	__s32 semval[];			/* nsems entries, 0..SEMVMX, padded */
+};
+
+/* CKPT_HDR_IPC_SHM: a segment; PAGES + PAGE_DATA for nr_pages pages follow */
+struct ckpt_hdr_ipc_shm {
+	struct ckpt_hdr h;
+	struct ckpt_ipc_perm perm;
+	__s64 atime, dtime, ctime;	/* last shmat, shmdt, change (seconds) */
+	__u64 size;			/* bytes */
+	__u64 nr_pages;			/* pages saved (those never touched are not) */
 };
 
 /* CKPT_HDR_TAIL: always the last record */

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Checkpoint/restart of SysV IPC objects: helpers shared by the parts of
+ * it built into ipc/msgutil.c, ipc/msg.c, ipc/sem.c and ipc/shm.c.
+ */
+#ifndef _IPC_CHECKPOINT_H
+#define _IPC_CHECKPOINT_H
+
+#include <linux/types.h>
+
+struct ipc_ids;
+struct kern_ipc_perm;
+struct msg_msg;
+
+struct msg_msg *ckpt_load_msg(const void *src, size_t len);
+void ckpt_store_msg(void *dst, const struct msg_msg *msg, size_t len);
+int ckpt_ipc_collect(struct ipc_ids *ids, u32 nr, struct kern_ipc_perm ***perms);
+
+#endif /* _IPC_CHECKPOINT_H */

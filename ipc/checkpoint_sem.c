@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Checkpoint/restart of SysV semaphore sets. Built into ipc/sem.c, whose
+ * private structures it needs. See checkpoint/ipc.c for the design and
+ * include/uapi/linux/checkpoint_hdr.h for the records.
+ */
+
+#include <linux/checkpoint.h>
+#include "checkpoint.h"
+
+/**
+ * ckpt_sem_undo_in_use - does a task have semaphore adjustments on exit?
+ * @t: a frozen task (or current)
+ *
+ * Return: true if semop(2) with SEM_UNDO gave it an undo list with
+ * entries; those are not saved.
+ */
+bool ckpt_sem_undo_in_use(struct task_struct *t)
+{
+	struct sem_undo_list *ulp = READ_ONCE(t->sysvsem.undo_list);
+	bool used;
+
+	if (!ulp)
+		return false;
+	spin_lock(&ulp->lock);
+	used = !list_empty(&ulp->list_proc);
+	spin_unlock(&ulp->lock);
+	return used;
+}
+
+static u32 ckpt_sem_rec_size(int nsems)
+{
+	return sizeof(struct ckpt_hdr_ipc_sem) + nsems * sizeof(__s32);
+}
+
+/* Write one set; we hold a reference on @sma */
+static int checkpoint_sem_array(struct ckpt_ctx *ctx, struct sem_array *sma)
+{
+	struct ckpt_hdr_ipc_sem *hs;
+	int i, nsems = sma->sem_nsems, ret;
+
+	if (nsems > CKPT_IPC_SEM_MAX)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"ipc: semaphore set id %d: %d semaphores, more than %d not supported",
+				sma->sem_perm.id, nsems, CKPT_IPC_SEM_MAX);
+	hs = ckpt_hdr_alloc(CKPT_HDR_IPC_SEM, ckpt_sem_rec_size(nsems));
+	if (!hs)
+		return -ENOMEM;
+	rcu_read_lock();
+	sem_lock(sma, NULL, -1);
+	if (!ipc_valid_object(&sma->sem_perm)) {
+		sem_unlock(sma, -1);
+		rcu_read_unlock();
+		kfree(hs);
+		return ckpt_err(ctx, -EBUSY, "ipc: semaphore set id %d: removed while saving it",
+				sma->sem_perm.id);
+	}
+	ckpt_ipc_fill_perm(&hs->perm, &sma->sem_perm);
+	hs->otime = get_semotime(sma);
+	hs->ctime = sma->sem_ctime;
+	hs->nsems = nsems;
+	for (i = 0; i < nsems; i++)
+		hs->semval[i] = sma->sems[i].semval;
+	sem_unlock(sma, -1);
+	rcu_read_unlock();
+	ret = ckpt_write_obj(ctx, &hs->h);
+	kfree(hs);
+	return ret;
+}
+
+/**
+ * checkpoint_ipc_sem - write the semaphore sets of an IPC namespace
+ * @ctx: checkpoint context
+ * @ns: the namespace, whose users are frozen
+ * @nr: the sets announced in the IPC_NS record
+ *
+ * Return: 0 or a negative errno.
+ */
+int checkpoint_ipc_sem(struct ckpt_ctx *ctx, struct ipc_namespace *ns, u32 nr)
+{
+	struct kern_ipc_perm **perms;
+	u32 i;
+	int ret;
+
+	ret = ckpt_ipc_collect(&sem_ids(ns), nr, &perms);
+	if (ret == -EBUSY)
+		ckpt_err(ctx, ret, "ipc: semaphore sets came or went while saving them");
+	for (i = 0; i < nr && !ret; i++)
+		ret = checkpoint_sem_array(ctx, container_of(perms[i], struct sem_array, sem_perm));
+	for (i = 0; perms && i < nr && perms[i]; i++)
+		ipc_rcu_putref(perms[i], sem_rcu_free);
+	kvfree(perms);
+	return ret;
+}
+
+/* Create the set of @hs in @ns with its id, key and values */
+static int restore_sem_array(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
+			     struct ckpt_hdr_ipc_sem *hs)
+{
+	struct ipc_ids *ids = &sem_ids(ns);
+	struct sem_array *sma;
+	long id;
+	u32 i;
+
+	down_write(&ids->rwsem);
+	ids->next_id = hs->perm.id;
+	up_write(&ids->rwsem);
+	id = ksys_semget(hs->perm.key, hs->nsems, IPC_CREAT | IPC_EXCL | (hs->perm.mode & 0777));
+	down_write(&ids->rwsem);
+	ids->next_id = -1;
+	up_write(&ids->rwsem);
+	if (id < 0)
+		return ckpt_err(ctx, id, "ipc: semaphore set id %d key %#x: cannot create it",
+				hs->perm.id, hs->perm.key);
+	if (id != hs->perm.id)
+		return ckpt_err(ctx, -EINVAL, "ipc: semaphore set id %d: got id %ld (taken twice?)",
+				hs->perm.id, id);
+
+	rcu_read_lock();
+	sma = sem_obtain_object_check(ns, id);
+	if (IS_ERR(sma)) {
+		rcu_read_unlock();
+		return ckpt_err(ctx, PTR_ERR(sma),
+				"ipc: semaphore set id %d: gone while restoring it",
+				hs->perm.id);
+	}
+	sem_lock(sma, NULL, -1);
+	for (i = 0; i < hs->nsems; i++)
+		sma->sems[i].semval = hs->semval[i];
+	sma->sems[0].sem_otime = hs->otime;
+	sma->sem_ctime = hs->ctime;
+	ckpt_ipc_set_perm(&sma->sem_perm, &hs->perm);
+	sem_unlock(sma, -1);
+	rcu_read_unlock();
+	return 0;
+}
+
+/**
+ * restore_ipc_sem - read one semaphore set
+ * @ctx: restart context
+ * @ns: the namespace to create it in; NULL when validating
+ *
+ * Return: 0 or a negative errno.
+ */
+int restore_ipc_sem(struct ckpt_ctx *ctx, struct ipc_namespace *ns)
+{
+	struct ckpt_hdr_ipc_sem *hs;
+	u32 i;
+	int ret;
+
+	hs = ckpt_read_obj(ctx, CKPT_HDR_IPC_SEM);
+	if (IS_ERR(hs))
+		return PTR_ERR(hs);
+	ret = ckpt_ipc_check_perm(ctx, "semaphore set", &hs->perm, 0);
+	if (ret)
+		goto out;
+	if (!hs->nsems || hs->nsems > CKPT_IPC_SEM_MAX || hs->_reserved ||
+	    hs->h.len != ckpt_record_len(ckpt_sem_rec_size(hs->nsems)) ||
+	    hs->otime < 0 || hs->ctime < 0) {
+		ret = ckpt_err(ctx, -EINVAL, "ipc: semaphore set id %d: %u semaphores in %u bytes",
+			       hs->perm.id, hs->nsems, hs->h.len);
+		goto out;
+	}
+	for (i = 0; i < hs->nsems; i++) {
+		if (hs->semval[i] < 0 || hs->semval[i] > SEMVMX) {
+			ret = ckpt_err(ctx, -EINVAL, "ipc: semaphore set id %d: semaphore %u is %d",
+				       hs->perm.id, i, hs->semval[i]);
+			goto out;
+		}
+	}
+	if (ns)
+		ret = restore_sem_array(ctx, ns, hs);
+out:
+	kvfree(hs);
+	return ret;
+}
