@@ -269,7 +269,7 @@ static void decode_mm(struct image *img, void *rec)
 static const char *const vma_kinds[] = {
 	[CKPT_VMA_ANON] = "anon", [CKPT_VMA_SHM_ANON] = "shared-anon",
 	[CKPT_VMA_FILE] = "file", [CKPT_VMA_SHM_FILE] = "shared-file",
-	[CKPT_VMA_VVAR] = "vvar", [CKPT_VMA_VDSO] = "vdso",
+	[CKPT_VMA_VVAR] = "vvar", [CKPT_VMA_VDSO] = "vdso", [CKPT_VMA_SYSVSHM] = "sysv-shm",
 };
 
 static void decode_vma(struct image *img, void *rec)
@@ -293,6 +293,10 @@ static void decode_vma(struct image *img, void *rec)
 	out_u64(img, "nr_pages", h->nr_pages, false);
 	if (h->path_len && h->path_len <= h->h.len - sizeof(*h))
 		out_str(img, "path", h->path, h->path_len);
+	if (h->kind == CKPT_VMA_SYSVSHM) {
+		out_s64(img, "shmid", h->shmid);
+		out_u64(img, "shm_rdonly", !!(h->flags & CKPT_VMA_SHM_RDONLY), false);
+	}
 	if (!h->kind || h->kind >= ARRAY_SIZE(vma_kinds) || h->start >= h->end)
 		invalid(img, "bad VMA");
 	img->vma_pages += h->nr_pages;
@@ -549,6 +553,109 @@ static void decode_siginfo(struct image *img, void *rec)
 	out_u64(img, "shared", h->shared, false);
 }
 
+static void decode_ipc_ns(struct image *img, void *rec)
+{
+	struct ckpt_hdr_ipc_ns *h = rec;
+
+	out_u64(img, "nr_msq", h->nr_msq, false);
+	out_u64(img, "nr_sem", h->nr_sem, false);
+	out_u64(img, "nr_shm", h->nr_shm, false);
+	if (h->nr_msq > CKPT_IPC_MAX_OBJS || h->nr_sem > CKPT_IPC_MAX_OBJS ||
+	    h->nr_shm > CKPT_IPC_MAX_OBJS || h->_reserved)
+		invalid(img, "bad IPC_NS counts");
+}
+
+static void decode_ipc_perm(struct image *img, const struct ckpt_ipc_perm *p)
+{
+	out_s64(img, "id", p->id);
+	out_u64(img, "key", (uint32_t)p->key, true);
+	out_u64(img, "uid", p->uid, false);
+	out_u64(img, "gid", p->gid, false);
+	out_u64(img, "cuid", p->cuid, false);
+	out_u64(img, "cgid", p->cgid, false);
+	if (img->json)
+		printf(", \"mode\": %u", p->mode);
+	else
+		printf(" mode %#o", p->mode);
+	if (p->id < 0 || p->_reserved)
+		invalid(img, "bad IPC object id %d", p->id);
+}
+
+static void decode_ipc_msq(struct image *img, void *rec)
+{
+	struct ckpt_hdr_ipc_msq *h = rec;
+
+	decode_ipc_perm(img, &h->perm);
+	out_u64(img, "qbytes", h->qbytes, false);
+	out_u64(img, "cbytes", h->cbytes, false);
+	out_u64(img, "nr_msgs", h->nr_msgs, false);
+	out_s64(img, "stime", h->stime);
+	out_s64(img, "rtime", h->rtime);
+	out_s64(img, "ctime", h->ctime);
+	if (h->cbytes > h->qbytes || h->_reserved)
+		invalid(img, "msg queue id %d: %llu bytes in a queue of %llu", h->perm.id,
+			(unsigned long long)h->cbytes, (unsigned long long)h->qbytes);
+}
+
+static void decode_ipc_msg(struct image *img, void *rec)
+{
+	struct ckpt_hdr_ipc_msg *h = rec;
+	uint64_t room = h->h.len - sizeof(*h);
+
+	out_s64(img, "mtype", h->mtype);
+	out_u64(img, "bytes", h->len, false);
+	if (h->len > room || room - h->len >= CKPT_ALIGN || h->mtype <= 0 || h->_reserved) {
+		invalid(img, "message of type %lld, %u bytes in a %u byte record",
+			(long long)h->mtype, h->len, h->h.len);
+		return;
+	}
+	/* the start of the text, as far as it is a string */
+	out_str(img, "text", (const char *)h->text, h->len < 32 ? h->len : 32);
+}
+
+static void decode_ipc_sem(struct image *img, void *rec)
+{
+	struct ckpt_hdr_ipc_sem *h = rec;
+	uint64_t room = (h->h.len - sizeof(*h)) / sizeof(h->semval[0]);
+	uint32_t i;
+
+	decode_ipc_perm(img, &h->perm);
+	out_u64(img, "nsems", h->nsems, false);
+	out_s64(img, "otime", h->otime);
+	out_s64(img, "ctime", h->ctime);
+	if (!h->nsems || h->nsems > room || room - h->nsems > 1 || h->_reserved) {
+		invalid(img, "semaphore set id %d: %u semaphores in a %u byte record", h->perm.id,
+			h->nsems, h->h.len);
+		return;
+	}
+	printf(img->json ? ", \"semval\": [" : " semval");
+	for (i = 0; i < h->nsems; i++) {
+		if (!img->json && i == 16) {
+			printf(" ...");
+			break;
+		}
+		printf("%s%d", img->json && i ? ", " : " ", h->semval[i]);
+	}
+	if (img->json)
+		printf("]");
+}
+
+static void decode_ipc_shm(struct image *img, void *rec)
+{
+	struct ckpt_hdr_ipc_shm *h = rec;
+
+	decode_ipc_perm(img, &h->perm);
+	out_u64(img, "size", h->size, false);
+	out_u64(img, "nr_pages", h->nr_pages, false);
+	out_s64(img, "atime", h->atime);
+	out_s64(img, "dtime", h->dtime);
+	out_s64(img, "ctime", h->ctime);
+	if (!h->size || !img->page_size ||
+	    h->nr_pages > (h->size + img->page_size - 1) / img->page_size)
+		invalid(img, "shm segment id %d: %llu pages of %llu bytes", h->perm.id,
+			(unsigned long long)h->nr_pages, (unsigned long long)h->size);
+}
+
 static void decode_error(struct image *img, void *rec)
 {
 	struct ckpt_hdr_error *h = rec;
@@ -645,6 +752,16 @@ static const struct record_type {
 	  sizeof(struct ckpt_hdr_siginfo), decode_siginfo },
 	{ CKPT_HDR_POSIX_TIMER, "POSIX_TIMER", sizeof(struct ckpt_hdr_posix_timer),
 	  sizeof(struct ckpt_hdr_posix_timer), decode_posix_timer },
+	{ CKPT_HDR_IPC_NS, "IPC_NS", sizeof(struct ckpt_hdr_ipc_ns),
+	  sizeof(struct ckpt_hdr_ipc_ns), decode_ipc_ns },
+	{ CKPT_HDR_IPC_MSQ, "IPC_MSQ", sizeof(struct ckpt_hdr_ipc_msq),
+	  sizeof(struct ckpt_hdr_ipc_msq), decode_ipc_msq },
+	{ CKPT_HDR_IPC_MSG, "IPC_MSG", sizeof(struct ckpt_hdr_ipc_msg),
+	  sizeof(struct ckpt_hdr_ipc_msg) + CKPT_IPC_MSG_MAX, decode_ipc_msg },
+	{ CKPT_HDR_IPC_SEM, "IPC_SEM", sizeof(struct ckpt_hdr_ipc_sem) + 8,
+	  sizeof(struct ckpt_hdr_ipc_sem) + CKPT_IPC_SEM_MAX * 4, decode_ipc_sem },
+	{ CKPT_HDR_IPC_SHM, "IPC_SHM", sizeof(struct ckpt_hdr_ipc_shm),
+	  sizeof(struct ckpt_hdr_ipc_shm), decode_ipc_shm },
 	{ CKPT_HDR_TAIL, "TAIL", sizeof(struct ckpt_hdr_tail), sizeof(struct ckpt_hdr_tail),
 	  decode_tail },
 	{ CKPT_HDR_ERROR, "ERROR", sizeof(struct ckpt_hdr_error) + CKPT_ALIGN,

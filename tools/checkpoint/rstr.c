@@ -20,6 +20,10 @@
  * init (pid 1); for any other image a small init process is created in the
  * namespace, which reaps orphans and exits as the root does.
  *
+ * An image whose tree had an IPC namespace of its own (CKPT_TREE_IPCNS)
+ * holds its SysV IPC objects: the tree is always recreated in a new IPC
+ * namespace, into which the root restores them.
+ *
  * With --validate the kernel only checks the image and restores nothing.
  *
  * Exit status: the restored root's exit status (128 + signal if it was
@@ -368,6 +372,7 @@ int main(int argc, char **argv)
 	static char head[HEAD_MAX];
 	off_t start;
 	size_t len;
+	unsigned long ipcns;
 	pid_t pid, child;
 
 	while ((c = getopt_long(argc, argv, "l:Vph", opts, NULL)) != -1) {
@@ -433,12 +438,13 @@ int main(int argc, char **argv)
 	errfd = e[1];
 
 	/* an image of a failed checkpoint: let the kernel say why */
+	ipcns = pid && (tree->flags & CKPT_TREE_IPCNS) ? CLONE_NEWIPC : 0;
 	if (!pid)
 		child = create(0, 0);
 	else if (pidns)
-		child = create(0, CLONE_NEWPID);
+		child = create(0, CLONE_NEWPID | ipcns);
 	else
-		child = create(pid, 0);
+		child = create(pid, ipcns);
 	if (child < 0) {
 		if (errno == EEXIST)
 			fprintf(stderr, "rstr: pid %d is in use: cannot restart it\n", pid);
