@@ -14,7 +14,8 @@
  *
  * When the tree shares the checkpointer's IPC namespace its objects are
  * not saved, and what ties a task to them is refused by name: an attached
- * shm segment and a semaphore undo list.
+ * shm segment and a semaphore undo list. In a tree with its own namespace
+ * the semaphore undo list of each process is saved with its records.
  *
  * The code that needs the private structures of ipc/ is in
  * ipc/checkpoint_*.c, built into ipc/msg.c, ipc/sem.c and ipc/shm.c.
@@ -88,8 +89,10 @@ const char *ckpt_ipc_task_unsupported(struct ckpt_ctx *ctx, struct task_struct *
 		if (ns)
 			put_ipc_ns(ns);
 	}
-	if (!why && ckpt_sem_undo_in_use(t))
-		why = "SysV semaphore undo list (SEM_UNDO): not supported";
+	if (!why && !ctx->ipc_ns && ckpt_sem_undo_in_use(t))
+		why = "SysV semaphore undo list of the caller's IPC namespace: not supported";
+	if (!why && ctx->ipc_ns)
+		why = ckpt_sem_undo_shared(t);
 	return why;
 }
 

@@ -62,6 +62,9 @@ static const struct ckpt_record_desc ckpt_records[] = {
 	CKPT_VAR(CKPT_HDR_IPC_SEM, "IPC_SEM", struct ckpt_hdr_ipc_sem, sizeof(__s32),
 		 CKPT_IPC_SEM_MAX * sizeof(__s32)),
 	CKPT_FIXED(CKPT_HDR_IPC_SHM, "IPC_SHM", struct ckpt_hdr_ipc_shm),
+	CKPT_FIXED(CKPT_HDR_IPC_UNDO_LIST, "IPC_UNDO_LIST", struct ckpt_hdr_ipc_undo_list),
+	CKPT_VAR(CKPT_HDR_IPC_UNDO, "IPC_UNDO", struct ckpt_hdr_ipc_undo, sizeof(__s16),
+		 CKPT_IPC_SEM_MAX * sizeof(__s16)),
 	CKPT_FIXED(CKPT_HDR_TAIL, "TAIL", struct ckpt_hdr_tail),
 	{
 		.type = CKPT_HDR_ERROR,
@@ -108,6 +111,8 @@ static_assert(sizeof(struct ckpt_hdr_ipc_msq) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_ipc_msg) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_ipc_sem) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_ipc_shm) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_ipc_undo_list) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_ipc_undo) % CKPT_ALIGN == 0);
 static_assert(CKPT_ERROR_MSG_MAX % CKPT_ALIGN == 0);
 
 /**

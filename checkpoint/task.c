@@ -435,6 +435,8 @@ int checkpoint_task_all(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 		ret = checkpoint_mm(ctx, t);
 	if (!ret && !ts->thread)
 		ret = checkpoint_files(ctx, t);
+	if (!ret && !ts->thread && (ctx->tree_flags & CKPT_TREE_IPCNS))
+		ret = checkpoint_sem_undo(ctx, t);
 	if (!ret)
 		ret = checkpoint_signals(ctx, t);
 	return ret;
@@ -465,6 +467,8 @@ int restore_task_all(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 		ret = restore_mm(ctx);
 	if (!ret && !ts->thread)
 		ret = restore_files(ctx);
+	if (!ret && !ts->thread && (ctx->tree_flags & CKPT_TREE_IPCNS))
+		ret = restore_sem_undo(ctx);
 	if (!ret)
 		ret = restore_signals(ctx);
 	return ret;

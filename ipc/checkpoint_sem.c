@@ -6,6 +6,7 @@
  */
 
 #include <linux/checkpoint.h>
+#include <linux/sort.h>
 #include "checkpoint.h"
 
 /**
@@ -172,5 +173,215 @@ int restore_ipc_sem(struct ckpt_ctx *ctx, struct ipc_namespace *ns)
 		ret = restore_sem_array(ctx, ns, hs);
 out:
 	kvfree(hs);
+	return ret;
+}
+
+/**
+ * ckpt_sem_undo_shared - is a task's undo list shared with another process?
+ * @t: a frozen task, the leader of its thread group
+ *
+ * Return: a reason not to save @t, or NULL. Threads share their undo list
+ * (CLONE_SYSVSEM) and restart recreates them so; processes sharing one are
+ * not supported.
+ */
+const char *ckpt_sem_undo_shared(struct task_struct *t)
+{
+	struct sem_undo_list *ulp = READ_ONCE(t->sysvsem.undo_list);
+
+	if (ulp && refcount_read(&ulp->refcnt) > get_nr_threads(t))
+		return "shares its SysV semaphore undo list with another process: not supported";
+	return NULL;
+}
+
+static u32 ckpt_undo_rec_size(int nsems)
+{
+	return sizeof(struct ckpt_hdr_ipc_undo) + nsems * sizeof(__s16);
+}
+
+/* Write the adjustments of @ulp for set @semid, if it still has some */
+static int checkpoint_undo(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
+			   struct sem_undo_list *ulp, int semid)
+{
+	struct ckpt_hdr_ipc_undo *hu;
+	struct sem_array *sma;
+	struct sem_undo *un;
+	int nsems, i, ret;
+
+	rcu_read_lock();
+	sma = sem_obtain_object_check(ns, semid);
+	nsems = IS_ERR(sma) ? 0 : sma->sem_nsems;
+	rcu_read_unlock();
+	if (!nsems || nsems > CKPT_IPC_SEM_MAX)
+		return ckpt_err(ctx, -EBUSY, "pid %d: undo list: semaphore set id %d went away",
+				ctx->pid, semid);
+	hu = ckpt_hdr_alloc(CKPT_HDR_IPC_UNDO, ckpt_undo_rec_size(nsems));
+	if (!hu)
+		return -ENOMEM;
+	hu->semid = semid;
+	hu->nsems = nsems;
+	ret = -EBUSY;
+	rcu_read_lock();
+	sma = sem_obtain_object_check(ns, semid);
+	if (!IS_ERR(sma)) {
+		sem_lock(sma, NULL, -1);
+		spin_lock(&ulp->lock);
+		un = lookup_undo(ulp, semid);
+		if (ipc_valid_object(&sma->sem_perm) && un && sma->sem_nsems == nsems) {
+			for (i = 0; i < nsems; i++)
+				hu->semadj[i] = un->semadj[i];
+			ret = 0;
+		}
+		spin_unlock(&ulp->lock);
+		sem_unlock(sma, -1);
+	}
+	rcu_read_unlock();
+	if (ret)
+		ckpt_err(ctx, ret, "pid %d: undo list: semaphore set id %d changed while saving it",
+			 ctx->pid, semid);
+	else
+		ret = ckpt_write_obj(ctx, &hu->h);
+	kfree(hu);
+	return ret;
+}
+
+static int ckpt_cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/**
+ * checkpoint_sem_undo - write the semaphore undo list of a process
+ * @ctx: checkpoint context; the tree has its own IPC namespace
+ * @t: the process, frozen (its threads share the list)
+ *
+ * Return: 0 or a negative errno.
+ */
+int checkpoint_sem_undo(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	struct sem_undo_list *ulp = READ_ONCE(t->sysvsem.undo_list);
+	struct ckpt_hdr_ipc_undo_list *hl;
+	struct sem_undo *un;
+	int *semids = NULL;
+	u32 nr = 0, i;
+	int ret;
+
+	hl = ckpt_hdr_alloc(CKPT_HDR_IPC_UNDO_LIST, sizeof(*hl));
+	if (!hl)
+		return -ENOMEM;
+	/* the task is frozen: its list only loses the sets that are removed */
+	if (ulp) {
+		rcu_read_lock();
+		list_for_each_entry_rcu(un, &ulp->list_proc, list_proc)
+			nr++;
+		rcu_read_unlock();
+	}
+	if (nr) {
+		semids = kvmalloc_array(nr, sizeof(*semids), GFP_KERNEL);
+		if (!semids) {
+			kfree(hl);
+			return -ENOMEM;
+		}
+		i = 0;
+		spin_lock(&ulp->lock);
+		list_for_each_entry(un, &ulp->list_proc, list_proc)
+			if (un->semid >= 0 && i < nr)
+				semids[i++] = un->semid;
+		spin_unlock(&ulp->lock);
+		nr = i;
+		sort(semids, nr, sizeof(*semids), ckpt_cmp_int, NULL);
+	}
+	hl->nr_undos = nr;
+	ret = ckpt_write_obj(ctx, &hl->h);
+	for (i = 0; i < nr && !ret; i++)
+		ret = checkpoint_undo(ctx, ctx->ipc_ns, ulp, semids[i]);
+	kvfree(semids);
+	kfree(hl);
+	return ret;
+}
+
+/* Read one IPC_UNDO record; give current its adjustments */
+static int restore_undo(struct ckpt_ctx *ctx, int *prev)
+{
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	struct ckpt_hdr_ipc_undo *hu;
+	struct sem_array *sma;
+	struct sem_undo *un;
+	int ret = 0;
+	u32 i;
+
+	hu = ckpt_read_obj(ctx, CKPT_HDR_IPC_UNDO);
+	if (IS_ERR(hu))
+		return PTR_ERR(hu);
+	if (hu->semid <= *prev || !hu->nsems || hu->nsems > CKPT_IPC_SEM_MAX ||
+	    hu->h.len != ckpt_record_len(ckpt_undo_rec_size(hu->nsems))) {
+		ret = ckpt_err(ctx, -EINVAL,
+			       "pid %d: undo list: semaphore set id %d of %u in %u bytes",
+			       ctx->pid, hu->semid, hu->nsems, hu->h.len);
+		goto out;
+	}
+	*prev = hu->semid;
+	for (i = 0; i < hu->nsems; i++) {
+		if (hu->semadj[i] < -SEMAEM || hu->semadj[i] > SEMAEM) {
+			ret = ckpt_err(ctx, -EINVAL,
+				       "pid %d: undo list: semaphore set id %d: adjustment %d",
+				       ctx->pid, hu->semid, hu->semadj[i]);
+			goto out;
+		}
+	}
+	if (ctx->uflags & RESTART_VALIDATE)
+		goto out;
+
+	un = find_alloc_undo(ns, hu->semid);
+	if (IS_ERR(un)) {
+		ret = ckpt_err(ctx, PTR_ERR(un), "pid %d: undo list: no semaphore set id %d",
+			       ctx->pid, hu->semid);
+		goto out;
+	}
+	/* find_alloc_undo() returns in an RCU read-side section */
+	sma = sem_obtain_object_check(ns, hu->semid);
+	ret = -EINVAL;
+	if (!IS_ERR(sma)) {
+		sem_lock(sma, NULL, -1);
+		if (ipc_valid_object(&sma->sem_perm) && sma->sem_nsems == hu->nsems) {
+			for (i = 0; i < hu->nsems; i++)
+				un->semadj[i] = hu->semadj[i];
+			ret = 0;
+		}
+		sem_unlock(sma, -1);
+	}
+	rcu_read_unlock();
+	if (ret)
+		ckpt_err(ctx, ret, "pid %d: undo list: semaphore set id %d has not %u semaphores",
+			 ctx->pid, hu->semid, hu->nsems);
+out:
+	kvfree(hu);
+	return ret;
+}
+
+/**
+ * restore_sem_undo - read the semaphore undo list of current's process
+ * @ctx: restart context; the tree has its own IPC namespace, whose sets
+ *	are restored already
+ *
+ * Return: 0 or a negative errno.
+ */
+int restore_sem_undo(struct ckpt_ctx *ctx)
+{
+	struct ckpt_hdr_ipc_undo_list *hl;
+	int prev = -1, ret = 0;
+	u32 i;
+
+	hl = ckpt_read_obj(ctx, CKPT_HDR_IPC_UNDO_LIST);
+	if (IS_ERR(hl))
+		return PTR_ERR(hl);
+	if (hl->nr_undos > CKPT_IPC_MAX_OBJS || hl->_reserved)
+		ret = ckpt_err(ctx, -EINVAL, "pid %d: undo list of %u sets", ctx->pid,
+			       hl->nr_undos);
+	else if (!(ctx->uflags & RESTART_VALIDATE) && ckpt_sem_undo_in_use(current))
+		ret = ckpt_err(ctx, -EBUSY, "pid %d: the restarting process has an undo list",
+			       ctx->pid);
+	for (i = 0; i < hl->nr_undos && !ret; i++)
+		ret = restore_undo(ctx, &prev);
+	kvfree(hl);
 	return ret;
 }

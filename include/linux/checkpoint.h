@@ -289,6 +289,9 @@ int restore_ipc_msg(struct ckpt_ctx *ctx, struct ipc_namespace *ns);
 int checkpoint_ipc_sem(struct ckpt_ctx *ctx, struct ipc_namespace *ns, u32 nr);
 int restore_ipc_sem(struct ckpt_ctx *ctx, struct ipc_namespace *ns);
 bool ckpt_sem_undo_in_use(struct task_struct *t);
+const char *ckpt_sem_undo_shared(struct task_struct *t);
+int checkpoint_sem_undo(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_sem_undo(struct ckpt_ctx *ctx);
 int checkpoint_ipc_shm(struct ckpt_ctx *ctx, struct ipc_namespace *ns, u32 nr);
 int restore_ipc_shm(struct ckpt_ctx *ctx, struct ipc_namespace *ns);
 bool ckpt_vma_sysv_shm(struct vm_area_struct *vma, struct ipc_namespace **ns, int *id,
@@ -316,6 +319,16 @@ static inline int restore_ipc(struct ckpt_ctx *ctx)
 }
 
 static inline int restore_ipc_check_task(struct ckpt_ctx *ctx)
+{
+	return 0;
+}
+
+static inline int checkpoint_sem_undo(struct ckpt_ctx *ctx, struct task_struct *t)
+{
+	return 0;
+}
+
+static inline int restore_sem_undo(struct ckpt_ctx *ctx)
 {
 	return 0;
 }

@@ -656,6 +656,40 @@ static void decode_ipc_shm(struct image *img, void *rec)
 			(unsigned long long)h->nr_pages, (unsigned long long)h->size);
 }
 
+static void decode_ipc_undo_list(struct image *img, void *rec)
+{
+	struct ckpt_hdr_ipc_undo_list *h = rec;
+
+	out_u64(img, "nr_undos", h->nr_undos, false);
+	if (h->nr_undos > CKPT_IPC_MAX_OBJS || h->_reserved)
+		invalid(img, "undo list of %u sets", h->nr_undos);
+}
+
+static void decode_ipc_undo(struct image *img, void *rec)
+{
+	struct ckpt_hdr_ipc_undo *h = rec;
+	uint64_t room = (h->h.len - sizeof(*h)) / sizeof(h->semadj[0]);
+	uint32_t i;
+
+	out_s64(img, "semid", h->semid);
+	out_u64(img, "nsems", h->nsems, false);
+	if (h->semid < 0 || !h->nsems || h->nsems > room || room - h->nsems > 3) {
+		invalid(img, "undo of semaphore set id %d: %u semaphores in a %u byte record",
+			h->semid, h->nsems, h->h.len);
+		return;
+	}
+	printf(img->json ? ", \"semadj\": [" : " semadj");
+	for (i = 0; i < h->nsems; i++) {
+		if (!img->json && i == 16) {
+			printf(" ...");
+			break;
+		}
+		printf("%s%d", img->json && i ? ", " : " ", h->semadj[i]);
+	}
+	if (img->json)
+		printf("]");
+}
+
 static void decode_error(struct image *img, void *rec)
 {
 	struct ckpt_hdr_error *h = rec;
@@ -762,6 +796,10 @@ static const struct record_type {
 	  sizeof(struct ckpt_hdr_ipc_sem) + CKPT_IPC_SEM_MAX * 4, decode_ipc_sem },
 	{ CKPT_HDR_IPC_SHM, "IPC_SHM", sizeof(struct ckpt_hdr_ipc_shm),
 	  sizeof(struct ckpt_hdr_ipc_shm), decode_ipc_shm },
+	{ CKPT_HDR_IPC_UNDO_LIST, "IPC_UNDO_LIST", sizeof(struct ckpt_hdr_ipc_undo_list),
+	  sizeof(struct ckpt_hdr_ipc_undo_list), decode_ipc_undo_list },
+	{ CKPT_HDR_IPC_UNDO, "IPC_UNDO", sizeof(struct ckpt_hdr_ipc_undo) + 8,
+	  sizeof(struct ckpt_hdr_ipc_undo) + CKPT_IPC_SEM_MAX * 2, decode_ipc_undo },
 	{ CKPT_HDR_TAIL, "TAIL", sizeof(struct ckpt_hdr_tail), sizeof(struct ckpt_hdr_tail),
 	  decode_tail },
 	{ CKPT_HDR_ERROR, "ERROR", sizeof(struct ckpt_hdr_error) + CKPT_ALIGN,

@@ -16,6 +16,7 @@
  *	    IPC_NS (IPC_MSQ IPC_MSG...)... IPC_SEM... (IPC_SHM (PAGES PAGE_DATA)...)...
  *	then for each live task, in the order of the tree:
  *	    TASK CPU FPU MM VMA... (PAGES PAGE_DATA)... FS FILES (FD [kind records])...
+ *	    with CKPT_TREE_IPCNS: IPC_UNDO_LIST IPC_UNDO...
  *	    SIGHAND SIGNAL SIGINFO... POSIX_TIMER...
  *	TAIL
  *
@@ -105,6 +106,8 @@ enum {
 	CKPT_HDR_IPC_MSG = 702,
 	CKPT_HDR_IPC_SEM = 703,
 	CKPT_HDR_IPC_SHM = 704,
+	CKPT_HDR_IPC_UNDO_LIST = 705,
+	CKPT_HDR_IPC_UNDO = 706,
 
 	/* net: 800..899 */
 	CKPT_HDR_UNIX = 800,
@@ -640,6 +643,25 @@ struct ckpt_hdr_ipc_shm {
 	__s64 atime, dtime, ctime;	/* last shmat, shmdt, change (seconds) */
 	__u64 size;			/* bytes */
 	__u64 nr_pages;			/* pages saved (those never touched are not) */
+};
+
+/*
+ * CKPT_HDR_IPC_UNDO_LIST: with CKPT_TREE_IPCNS, after the FD records of a
+ * process, its semaphore undo list (semop(2) with SEM_UNDO): nr_undos
+ * IPC_UNDO records follow, one per semaphore set, in increasing semid order
+ */
+struct ckpt_hdr_ipc_undo_list {
+	struct ckpt_hdr h;
+	__u32 nr_undos;
+	__u32 _reserved;		/* zero */
+};
+
+/* CKPT_HDR_IPC_UNDO: the adjustments on exit for one semaphore set */
+struct ckpt_hdr_ipc_undo {
+	struct ckpt_hdr h;
+	__s32 semid;
+	__u32 nsems;			/* the set's, 1..CKPT_IPC_SEM_MAX */
+	__s16 semadj[];			/* nsems entries, -SEMAEM..SEMAEM, padded */
 };
 
 /* CKPT_HDR_TAIL: always the last record */

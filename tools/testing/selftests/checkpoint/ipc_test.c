@@ -3,8 +3,8 @@
  * SysV IPC: a process with an IPC namespace of its own has its message
  * queues, semaphore sets and shm segments (and its shm attachments) saved
  * and restored by rstr in a new IPC namespace, with the same ids, keys,
- * modes, messages, values and contents, as the restored process checks
- * itself. A process using SysV IPC in the checkpointer's namespace is
+ * modes, messages, values, undo lists and contents, as the restored
+ * process checks itself. A process using SysV IPC in the checkpointer's namespace is
  * refused by name and left running; broken IPC records are refused.
  */
 #define _GNU_SOURCE
@@ -30,6 +30,7 @@
 #define KEY_S		0x1234c0df
 #define KEY_M		0x1234c0e0
 #define BIG		5000
+#define UNDO_RESULT	"/tmp/ckpt-ipc-undo"
 #ifndef SHM_DEST
 #define SHM_DEST	01000
 #endif
@@ -53,6 +54,8 @@ static struct {
 } st;
 
 static const unsigned short semvals[4] = { 7, 0, 32767, 42 };
+/* after semop(+3, SEM_UNDO) on the last one */
+static const unsigned short semnow[4] = { 7, 0, 32767, 45 };
 static char big[BIG];
 
 static int send(int q, long type, const void *text, size_t len)
@@ -68,6 +71,7 @@ static int send(int q, long type, const void *text, size_t len)
 static int make_ipc(void)
 {
 	union semun arg = { .array = (void *)semvals };
+	struct sembuf up = { .sem_num = 3, .sem_op = 3, .sem_flg = SEM_UNDO };
 	int tmp, i;
 
 	st.page = sysconf(_SC_PAGESIZE);
@@ -85,7 +89,7 @@ static int make_ipc(void)
 	if (st.q2 < 0 || send(st.q2, 77, "x", 1))
 		return 3;
 	st.sem = semget(KEY_S, 4, IPC_CREAT | 0600);
-	if (st.sem < 0 || semctl(st.sem, 0, SETALL, arg))
+	if (st.sem < 0 || semctl(st.sem, 0, SETALL, arg) || semop(st.sem, &up, 1))
 		return 4;
 	st.shm1 = shmget(KEY_M, 3 * st.page + 100, IPC_CREAT | 0600);
 	if (st.shm1 < 0)
@@ -105,6 +109,23 @@ static int make_ipc(void)
 	if (shmctl(st.shm2, IPC_RMID, NULL))
 		return 8;
 	return 0;
+}
+
+/* The whole of a file once it is complete (ends with a newline), or NULL */
+static char *slurp_path(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	char *s;
+
+	if (fd < 0)
+		return NULL;
+	s = slurp(fd, NULL);
+	close(fd);
+	if (s && (!*s || s[strlen(s) - 1] != '\n')) {
+		free(s);
+		s = NULL;
+	}
+	return s;
 }
 
 static int recv_is(int q, long type, const void *text, ssize_t len)
@@ -155,7 +176,7 @@ static int check_ipc(void)
 	if (semget(KEY_S, 0, 0) != st.sem)
 		return 30;
 	if (semctl(st.sem, 0, GETALL, all) ||
-	    memcmp(vals, semvals, sizeof(vals)))
+	    memcmp(vals, semnow, sizeof(vals)))
 		return 31;
 	if (semctl(st.sem, 0, IPC_STAT, stat) || sd.sem_nsems != 4 ||
 	    (sd.sem_perm.mode & 0777) != 0600)
@@ -180,6 +201,30 @@ static int check_ipc(void)
 }
 
 /*
+ * The undo list came back if the +3 is undone when the restored process
+ * exits: a child of it waits for that and writes what it finds to @path.
+ */
+static void check_undo(const char *path)
+{
+	unsigned short vals[4] = { };
+	union semun all = { .array = vals };
+	pid_t parent = getpid();
+	FILE *f;
+
+	if (fork())
+		return;
+	while (getppid() == parent)
+		usleep(2000);
+	f = fopen(path, "w");
+	if (semctl(st.sem, 0, GETALL, all) || memcmp(vals, semvals, sizeof(vals)))
+		fprintf(f, "bad %d %d %d %d\n", vals[0], vals[1], vals[2], vals[3]);
+	else
+		fprintf(f, "ok\n");
+	fclose(f);
+	_exit(0);
+}
+
+/*
  * A child in an IPC namespace of its own with its objects, checkpointed
  * and killed into c->img. Returns what checkpoint(2) returned.
  */
@@ -198,7 +243,10 @@ static long make_container(struct cycle *c)
 			_exit(err);
 		ready_child(c);
 		wait_restored();
-		_exit(check_ipc());
+		err = check_ipc();
+		if (!err)
+			check_undo(UNDO_RESULT);
+		_exit(err);
 	}
 	ret = cycle_checkpoint(c, CHECKPOINT_KILL);
 	if (ret < 0)
@@ -226,9 +274,10 @@ TEST_F_TIMEOUT(ipc, container, 120)
 	struct ckpt_hdr_tree *tree;
 	struct ckpt_hdr_vma *hv;
 	struct ckpt_hdr_ipc_msq *hq;
+	struct ckpt_hdr_ipc_undo *hu;
 	int i, shm_vmas = 0, rdonly = 0, status;
 	struct cycle c;
-	char go[64];
+	char go[64], *undo;
 
 	ASSERT_LT(0, make_container(&c)) TH_LOG("%s", c.log);
 	tree = (void *)image_record(&c.img, CKPT_HDR_TREE, 0);
@@ -252,12 +301,24 @@ TEST_F_TIMEOUT(ipc, container, 120)
 	EXPECT_EQ(3, shm_vmas);
 	EXPECT_EQ(1, rdonly);
 
+	hu = (void *)image_record(&c.img, CKPT_HDR_IPC_UNDO, 0);
+	ASSERT_NE(NULL, hu);
+	EXPECT_EQ(4, hu->nsems);
+	EXPECT_EQ(-3, hu->semadj[3]);
+
 	/* rstr makes a new IPC namespace by itself */
+	unlink(UNDO_RESULT);
 	snprintf(go, sizeof(go), "/tmp/ckpt-go.%d", c.pid);
 	close(open(go, O_CREAT | O_WRONLY, 0600));
 	status = run_rstr(&c.img, NULL, &c.log);
 	unlink(go);
 	EXPECT_EQ(0, status) TH_LOG("restored child exit status %d: %s", status, c.log);
+	/* its exit undid the +3 */
+	for (i = 0; i < 1000 && !(undo = slurp_path(UNDO_RESULT)); i++)
+		usleep(10 * 1000);
+	ASSERT_NE(NULL, undo);
+	EXPECT_STREQ("ok\n", undo);
+	free(undo);
 	/* nothing leaked into the caller's namespace */
 	EXPECT_EQ(-1, msgget(KEY_Q, 0));
 	EXPECT_EQ(-1, shmget(KEY_M, 0, 0));
