@@ -36,8 +36,13 @@
 #define CKPT_TREE_ROUNDS	16	/* walks of the tree before giving up */
 #define CKPT_TREE_JOIN_MS	10000	/* for threads to call restart(2) */
 
-/* The pid namespace whose pids the image holds */
-static struct pid_namespace *ckpt_tree_ns(struct ckpt_ctx *ctx)
+/**
+ * ckpt_tree_ns - the pid namespace whose pids the image holds
+ * @ctx: checkpoint or restart context, with its tree flags set
+ *
+ * Return: the root's pid namespace for a container, else the caller's.
+ */
+struct pid_namespace *ckpt_tree_ns(struct ckpt_ctx *ctx)
 {
 	if (ctx->tree_flags & CKPT_TREE_PIDNS)
 		return task_active_pid_ns(ctx->root_task);

@@ -19,7 +19,8 @@
  * abstract address as is, a path after removing the socket file left by
  * the checkpointed socket. A pair made by connect() and accept() comes
  * back as a pair made by socketpair(): the data flows as before, but
- * getpeername() no longer shows the listener's address.
+ * getpeername() no longer shows the listener's address. The pid that
+ * SO_PEERCRED gives is restored when it is a process of the tree.
  *
  * Refused by name: file descriptors or credentials in flight
  * (SCM_RIGHTS), out-of-band data, a listening socket with connections not
@@ -35,6 +36,8 @@
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/net.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/socket.h>
@@ -111,6 +114,45 @@ static int ckpt_unix_addr(struct ckpt_ctx *ctx, struct sock *sk, struct ckpt_hdr
 	memcpy(hu->addr, p, len);
 	hu->addr_len = len;
 	return 0;
+}
+
+/* SO_PEERCRED's pid of @sk, if it is a process of the tree, else 0 */
+static pid_t ckpt_unix_peer_pid(struct ckpt_ctx *ctx, struct sock *sk)
+{
+	pid_t nr = 0;
+	u32 i;
+
+	spin_lock(&sk->sk_peer_lock);
+	if (sk->sk_peer_pid)
+		nr = pid_nr_ns(sk->sk_peer_pid, ckpt_tree_ns(ctx));
+	spin_unlock(&sk->sk_peer_lock);
+	for (i = 0; nr && i < ctx->nr_tasks; i++)
+		if (ctx->tasks[i].pid == nr && !ctx->tasks[i].thread)
+			return nr;
+	return 0;
+}
+
+/* Is @nr a process (not a thread) of the tree being restored? */
+static bool ckpt_unix_pid_ok(struct ckpt_ctx *ctx, pid_t nr)
+{
+	void *entry = nr > 0 ? xa_load(&ctx->pid_index, nr) : NULL;
+
+	return entry && ctx->tree[xa_to_value(entry)].vtgid == nr;
+}
+
+/* Give @sk the SO_PEERCRED pid of the image: a process of the tree */
+static void restore_unix_peer_pid(struct sock *sk, pid_t nr)
+{
+	struct pid *pid, *old;
+
+	pid = nr ? find_get_pid(nr) : NULL;
+	if (!pid)
+		return;
+	spin_lock(&sk->sk_peer_lock);
+	old = sk->sk_peer_pid;
+	sk->sk_peer_pid = pid;
+	spin_unlock(&sk->sk_peer_lock);
+	put_pid(old);
 }
 
 /* Copy the messages waiting for @sk: lengths in @lens, bytes in @data */
@@ -204,6 +246,7 @@ static int checkpoint_unix(struct ckpt_ctx *ctx, struct file *file, unsigned int
 		return ckpt_err(ctx, ret, "pid %d fd %u: no room for a socket", ctx->pid, fd);
 	ret = 0;
 	hu.type = sk->sk_type;
+	hu.peer_pid = ckpt_unix_peer_pid(ctx, sk);
 	hu.sndbuf = READ_ONCE(sk->sk_sndbuf);
 	hu.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 	hu.shutdown = READ_ONCE(sk->sk_shutdown);
@@ -442,7 +485,8 @@ static int restore_check_unix(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf,
 	    hu->state < CKPT_UNIX_UNCONNECTED || hu->state > CKPT_UNIX_LISTEN ||
 	    hu->shutdown & ~SHUTDOWN_MASK || hu->addr_len > CKPT_UNIX_ADDR_MAX ||
 	    (hu->state == CKPT_UNIX_LISTEN && hu->type == SOCK_DGRAM) ||
-	    (!conn && (hu->peer || hu->nr_msgs)) ||
+	    (!conn && (hu->peer || hu->nr_msgs || hu->peer_pid)) || hu->_reserved ||
+	    (hu->peer_pid && !ckpt_unix_pid_ok(ctx, hu->peer_pid)) ||
 	    (hu->state == CKPT_UNIX_LISTEN && !hu->addr_len) || hu->backlog > S32_MAX ||
 	    memchr_inv(hu->addr + hu->addr_len, 0, sizeof(hu->addr) - hu->addr_len) ||
 	    (hf->f_flags & ~O_NONBLOCK) != O_RDWR)
@@ -538,6 +582,7 @@ static struct file *restore_unix(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf)
 		unix_state_lock(sock_from_file(us->file)->sk);
 		WRITE_ONCE(sock_from_file(us->file)->sk->sk_shutdown, hu->shutdown);
 		unix_state_unlock(sock_from_file(us->file)->sk);
+		restore_unix_peer_pid(sock_from_file(us->file)->sk, hu->peer_pid);
 	}
 out:
 	kvfree(hu);

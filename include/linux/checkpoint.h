@@ -24,6 +24,7 @@ struct kern_ipc_perm;
 struct page;
 struct path;
 struct pid;
+struct pid_namespace;
 struct task_struct;
 struct vm_area_struct;
 
@@ -204,6 +205,7 @@ int restore_header(struct ckpt_ctx *ctx);
 /* tree.c: the task tree */
 int checkpoint_tree(struct ckpt_ctx *ctx);
 int restore_tree(struct ckpt_ctx *ctx);
+struct pid_namespace *ckpt_tree_ns(struct ckpt_ctx *ctx);
 int restore_check_tree_task(struct ckpt_ctx *ctx, u32 i);
 int restore_check_zombie(struct ckpt_ctx *ctx, u32 i);
 int restore_wait_threads(struct ckpt_ctx *ctx);

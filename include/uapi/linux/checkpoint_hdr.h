@@ -463,6 +463,8 @@ struct ckpt_hdr_unix {
 	__u32 nr_msgs;			/* DATA records that follow */
 	__u32 addr_len;			/* bytes of addr[]: 0 unbound; abstract: addr[0] 0 */
 	char addr[CKPT_UNIX_ADDR_MAX + 4]; /* sun_path, as bound */
+	__s32 peer_pid;			/* SO_PEERCRED pid (in the tree), or 0 */
+	__u32 _reserved;		/* zero */
 };
 
 /*

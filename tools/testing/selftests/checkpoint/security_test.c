@@ -24,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <time.h>
-#include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -111,7 +111,7 @@ static void busy_child(struct cycle *c, int kind)
 	sigaltstack(&ss, NULL);
 	if (fd < 0 || dup2(fd, 9) != 9)
 		_exit(90);
-	if (kind == 2 && dup2(eventfd(0, 0), 10) != 10)	/* checkpoint fails */
+	if (kind == 2 && dup2(inotify_init1(0), 10) != 10)	/* checkpoint fails */
 		_exit(91);
 	ready_child(c);
 	if (kind == 1)

@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -22,6 +23,8 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <linux/sched.h>
@@ -365,6 +368,79 @@ TEST_F_TIMEOUT(tree, pipes_between_levels, 120)
 	/* each pipe is saved once, with its bytes */
 	EXPECT_NE(NULL, image_record(&self->img, CKPT_HDR_DATA, 1));
 	EXPECT_EQ(NULL, image_record(&self->img, CKPT_HDR_DATA, 2));
+}
+
+/* The pid SO_PEERCRED gives on @fd; 0 on error */
+static pid_t peer_pid(int fd)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+
+	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) ? 0 : uc.pid;
+}
+
+/*
+ * A unix stream connection between two processes, made by connect() and
+ * accept(): each side still sees the other's pid with SO_PEERCRED, and
+ * a message waiting in it is read after restart
+ */
+TEST_F_TIMEOUT(tree, unix_peer_credentials, 120)
+{
+	pid_t pids[2];
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		struct sockaddr_un sun = { .sun_family = AF_UNIX };
+		socklen_t len = offsetof(struct sockaddr_un, sun_path) + 10;
+		pid_t me = getpid(), child;
+		int l, sv;
+		char b;
+
+		root_fds(p);
+		memcpy(sun.sun_path, "\0ckpt-cred", 10);
+		l = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (l < 0 || bind(l, (struct sockaddr *)&sun, len) || listen(l, 1))
+			_exit(98);
+		child = tree_fork();
+		if (!child) {
+			int cl = socket(AF_UNIX, SOCK_STREAM, 0);
+
+			close(l);
+			if (cl < 0 || connect(cl, (struct sockaddr *)&sun, len) ||
+			    write(cl, "c", 1) != 1)
+				_exit(97);
+			close(p[0]);
+			close(p[1]);
+			tree_ready();
+			tree_wait();
+			_exit(peer_pid(cl) != me ? 21 : 0);
+		}
+		sv = accept(l, NULL, NULL);
+		close(l);
+		if (sv < 0 || write(p[1], &child, sizeof(child)) != sizeof(child))
+			_exit(97);
+		close(p[0]);
+		close(p[1]);
+		tree_ready();
+		tree_wait();
+		if (peer_pid(sv) != child)
+			_exit(11);
+		if (read(sv, &b, 1) != 1 || b != 'c')
+			_exit(12);
+		_exit(reaped_ok(child, 13));
+	}
+	self->root = pids[0];
+	close(p[1]);
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[1], sizeof(pid_t)));
+	close(p[0]);
+	wait_ready(pids, 2);
+
+	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
+		TH_LOG("%s", self->log);
+	self->root = 0;
 }
 
 /* Zombies come back as zombies, with their exit codes, reaped after restart */
