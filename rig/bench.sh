@@ -33,6 +33,8 @@ VM_MEM=${VM_MEM:-6144} VM_TIMEOUT=${VM_TIMEOUT:-3600} VM_APPEND=$append \
 sed -n '/^### BENCH tmpfs/,/^### BENCH done/p' "$res/tests.log" |
 	grep -v -e '^###' -e '^ckpt-bench: ' | tee "$res/results.txt"
 grep -q '^Ratios' "$res/results.txt" || die "no results: see $res/tests.log and console.log"
+sed -n '/^### TREEBENCH$/,/^### TREEBENCH done/p' "$res/tests.log" | grep -v '^###' |
+	tee -a "$res/results.txt"
 # the README links to the results of the last run
 {
 	echo "make bench, $(date -u +%Y-%m-%d), commit $(git -C "$REPO" rev-parse --short HEAD)$(
