@@ -246,7 +246,6 @@ static int checkpoint_unix(struct ckpt_ctx *ctx, struct file *file, unsigned int
 		return ckpt_err(ctx, ret, "pid %d fd %u: no room for a socket", ctx->pid, fd);
 	ret = 0;
 	hu.type = sk->sk_type;
-	hu.peer_pid = ckpt_unix_peer_pid(ctx, sk);
 	hu.sndbuf = READ_ONCE(sk->sk_sndbuf);
 	hu.rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 	hu.shutdown = READ_ONCE(sk->sk_shutdown);
@@ -291,6 +290,9 @@ static int checkpoint_unix(struct ckpt_ctx *ctx, struct file *file, unsigned int
 	}
 	if (peer)
 		sock_put(peer);
+	/* a listener's SO_PEERCRED is its own: what connect() hands on */
+	if (hu.state == CKPT_UNIX_CONNECTED)
+		hu.peer_pid = ckpt_unix_peer_pid(ctx, sk);
 	if (!ret)
 		ret = ckpt_unix_addr(ctx, sk, &hu, fd);
 	if (!ret && hu.state == CKPT_UNIX_CONNECTED)
