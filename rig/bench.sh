@@ -33,7 +33,8 @@ VM_MEM=${VM_MEM:-6144} VM_TIMEOUT=${VM_TIMEOUT:-3600} VM_APPEND=$append \
 sed -n '/^### BENCH tmpfs/,/^### BENCH done/p' "$res/tests.log" |
 	grep -v -e '^###' -e '^ckpt-bench: ' | tee "$res/results.txt"
 grep -q '^Ratios' "$res/results.txt" || die "no results: see $res/tests.log and console.log"
-sed -n '/^### TREEBENCH$/,/^### TREEBENCH done/p' "$res/tests.log" | grep -v '^###' |
+# the tree scaling table, when the run had one (the console may end lines in CR)
+sed -n '/^### TREEBENCH/,/^### TREEBENCH done/p' "$res/tests.log" | { grep -v '^###' || true; } |
 	tee -a "$res/results.txt"
 # the README links to the results of the last run
 {
