@@ -10,8 +10,9 @@
  * what it did.
  *
  * The seeds are real images: ckpt_fuzz starts a few seed processes (plain,
- * with files, signals and POSIX timers, asleep, with more memory, and one whose
- * checkpoint fails, leaving an ERROR record), checkpoints them with
+ * with files, signals and POSIX timers, asleep, with more memory, one whose
+ * checkpoint fails, leaving an ERROR record, and one holding a pipe, a unix
+ * socket pair, a memfd, an eventfd, a timerfd and an epoll file with data), checkpoints them with
  * CHECKPOINT_KILL and keeps their images. It then mutates one seed image
  * per iteration with a deterministic PRNG, knowing the record layout:
  * bit flips, record header type/length changes, length/count fields set to
@@ -61,11 +62,15 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <linux/sched.h>
 
@@ -81,9 +86,11 @@ static char data_file[64];	/* a file the seeds keep open */
 
 /* Seed programs */
 
-enum { SEED_PLAIN, SEED_FILES, SEED_SLEEP, SEED_BIG, SEED_ERROR, NR_SEED_KINDS };
+enum { SEED_PLAIN, SEED_FILES, SEED_SLEEP, SEED_BIG, SEED_ERROR, SEED_OBJECTS, NR_SEED_KINDS };
 
-static const char * const seed_names[] = { "plain", "files+signals", "asleep", "big", "error" };
+static const char * const seed_names[] = {
+	"plain", "files+signals", "asleep", "big", "error", "objects"
+};
 
 static sig_atomic_t got_usr1;
 static uint64_t *seed_mem, *seed_shared;
@@ -103,6 +110,61 @@ static uint64_t mix(uint64_t x)
 	return x;
 }
 
+/*
+ * The objects seed: at fds 8..15 a pipe with bytes in it, a unix socket
+ * pair with a message waiting, a memfd, an eventfd, a timerfd and an epoll
+ * file watching the pipe
+ */
+static int seed_objects(void)
+{
+	struct itimerspec its = { .it_value = { 1000, 0 } };
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0xfeed };
+	int p[2], sv[2], fd;
+	uint64_t one = 7;
+
+	if (pipe(p) || dup2(p[0], 8) != 8 || dup2(p[1], 9) != 9 || write(9, "pipedata", 8) != 8)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) || dup2(sv[0], 10) != 10 ||
+	    dup2(sv[1], 11) != 11 || send(11, "sockdata", 8, 0) != 8)
+		return -1;
+	fd = memfd_create("fuzz", 0);
+	if (fd < 0 || dup2(fd, 12) != 12 || pwrite(12, "memfdata", 8, 4096) != 8)
+		return -1;
+	fd = eventfd(0, 0);
+	if (fd < 0 || dup2(fd, 13) != 13 || write(13, &one, 8) != 8)
+		return -1;
+	fd = timerfd_create(CLOCK_MONOTONIC, 0);
+	if (fd < 0 || dup2(fd, 14) != 14 || timerfd_settime(14, 0, &its, NULL))
+		return -1;
+	fd = epoll_create1(0);
+	if (fd < 0 || dup2(fd, 15) != 15 || epoll_ctl(15, EPOLL_CTL_ADD, 8, &ev))
+		return -1;
+	close_range(16, ~0U, 0);
+	return 0;
+}
+
+static int seed_check_objects(void)
+{
+	struct itimerspec its;
+	struct epoll_event ev;
+	char buf[16];
+	uint64_t v;
+
+	if (epoll_wait(15, &ev, 1, 0) != 1 || ev.data.u64 != 0xfeed)
+		return 20;
+	if (read(8, buf, 16) != 8 || memcmp(buf, "pipedata", 8))
+		return 21;
+	if (recv(10, buf, 16, MSG_DONTWAIT) != 8 || memcmp(buf, "sockdata", 8))
+		return 22;
+	if (pread(12, buf, 8, 4096) != 8 || memcmp(buf, "memfdata", 8))
+		return 23;
+	if (read(13, &v, 8) != 8 || v != 7)
+		return 24;
+	if (timerfd_gettime(14, &its) || its.it_value.tv_sec < 900)
+		return 25;
+	return 0;
+}
+
 /* Runs in the restored seed: 0 if its state is what it was, else the check number */
 static int seed_check(int kind)
 {
@@ -120,6 +182,8 @@ static int seed_check(int kind)
 			return 2;
 	if (seed_shared[0] != 0x5eed5eed5eedULL + kind)
 		return 3;
+	if (kind == SEED_OBJECTS)
+		return seed_check_objects();
 	if (kind != SEED_FILES)
 		return 0;
 	if (lseek(6, 0, SEEK_CUR) != 3 || lseek(7, 0, SEEK_CUR) != 3)
@@ -209,6 +273,8 @@ static void seed_main(int kind, int ready)
 	}
 	if (kind == SEED_ERROR && inotify_init1(0) < 0)
 		_exit(93);
+	if (kind == SEED_OBJECTS && seed_objects())
+		_exit(96);
 	if (write(ready, "r", 1) != 1)
 		_exit(94);
 	close(ready);
@@ -455,6 +521,27 @@ static const struct field count_fields[] = {
 	{ CKPT_HDR_FD, offsetof(struct ckpt_hdr_fd, path_len), 4 },
 	{ CKPT_HDR_FD, offsetof(struct ckpt_hdr_fd, pos), 8 },
 	{ CKPT_HDR_FD, offsetof(struct ckpt_hdr_fd, rdev), 4 },
+	{ CKPT_HDR_DATA, offsetof(struct ckpt_hdr_data, offset), 8 },
+	{ CKPT_HDR_DATA, offsetof(struct ckpt_hdr_data, len), 4 },
+	{ CKPT_HDR_PIPE, offsetof(struct ckpt_hdr_pipe, objref), 4 },
+	{ CKPT_HDR_PIPE, offsetof(struct ckpt_hdr_pipe, size), 4 },
+	{ CKPT_HDR_PIPE, offsetof(struct ckpt_hdr_pipe, data_len), 4 },
+	{ CKPT_HDR_EVENTFD, offsetof(struct ckpt_hdr_eventfd, count), 8 },
+	{ CKPT_HDR_TIMERFD, offsetof(struct ckpt_hdr_timerfd, clockid), 4 },
+	{ CKPT_HDR_TIMERFD, offsetof(struct ckpt_hdr_timerfd, value_ns), 8 },
+	{ CKPT_HDR_FILE_INODE, offsetof(struct ckpt_hdr_file_inode, objref), 4 },
+	{ CKPT_HDR_FILE_INODE, offsetof(struct ckpt_hdr_file_inode, size), 8 },
+	{ CKPT_HDR_FILE_INODE, offsetof(struct ckpt_hdr_file_inode, nr_data), 4 },
+	{ CKPT_HDR_FILE_INODE, offsetof(struct ckpt_hdr_file_inode, name_len), 4 },
+	{ CKPT_HDR_EPOLL, offsetof(struct ckpt_hdr_epoll, nr_items), 4 },
+	{ CKPT_HDR_EPOLL, offsetof(struct ckpt_hdr_epoll, items[0].fd), 4 },
+	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, objref), 4 },
+	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, peer), 4 },
+	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, type), 4 },
+	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, state), 4 },
+	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, nr_msgs), 4 },
+	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, addr_len), 4 },
+	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, peer_pid), 4 },
 	{ CKPT_HDR_SIGHAND, offsetof(struct ckpt_hdr_sighand, nr), 4 },
 	{ CKPT_HDR_SIGNAL, offsetof(struct ckpt_hdr_signal, nr_pending), 4 },
 	{ CKPT_HDR_SIGNAL, offsetof(struct ckpt_hdr_signal, real_value_ns), 8 },
