@@ -367,6 +367,65 @@ static void ckpt_test_error_record(struct kunit *test)
 }
 
 /* The object hash: objrefs in order, one reference per object, checks */
+/*
+ * DATA records: written without a copy, padded, and read back only at the
+ * offset the reader expects (exact, or at or after it for files with
+ * holes), within the room the reader has and the size the object has
+ */
+static void ckpt_test_data(struct kunit *test)
+{
+	struct ckpt_ctx *ctx = ckpt_test_ctx(test, CKPT_CTX_CHECKPOINT);
+	char *buf = kunit_kzalloc(test, IMAGE_MAX, GFP_KERNEL);
+	char out[64], in[64];
+	struct file *files[2], *file;
+	size_t len, i;
+	loff_t off;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = i * 7 + 1;
+	ckpt_test_pipe(test, files);
+	KUNIT_ASSERT_EQ(test, ckpt_ctx_set_file(ctx, files[1], -1), 0);
+	KUNIT_EXPECT_EQ(test, ckpt_write_data(ctx, 0, out, 13), 0);
+	KUNIT_EXPECT_EQ(test, ckpt_write_data(ctx, 13, out + 13, 3), 0);
+	KUNIT_EXPECT_EQ(test, ckpt_write_data(ctx, 4096, out, 64), 0);
+	KUNIT_EXPECT_EQ(test, ctx->nr_records, 3);
+	ckpt_ctx_put(ctx);
+	__fput_sync(files[1]);
+	len = ckpt_test_drain(files[0], buf, IMAGE_MAX);
+	__fput_sync(files[0]);
+	/* 24 bytes of header each, data padded to 8 */
+	KUNIT_ASSERT_EQ(test, len, 24 + 16 + 24 + 8 + 24 + 64);
+
+	ctx = ckpt_test_restart_ctx(test, buf, len, &file);
+	KUNIT_EXPECT_EQ(test, ckpt_read_data(ctx, 0, in, sizeof(in)), 13);
+	KUNIT_EXPECT_MEMEQ(test, in, out, 13);
+	KUNIT_EXPECT_EQ(test, ckpt_read_data(ctx, 13, in, sizeof(in)), 3);
+	KUNIT_EXPECT_MEMEQ(test, in, out + 13, 3);
+	off = 16;
+	KUNIT_EXPECT_EQ(test, ckpt_read_data_at(ctx, &off, 8192, in, sizeof(in)), 64);
+	KUNIT_EXPECT_EQ(test, off, 4096);
+	KUNIT_EXPECT_MEMEQ(test, in, out, 64);
+	ckpt_test_restart_done(ctx, file);
+
+	/* not at the expected offset, too big for the reader, past the end */
+	ctx = ckpt_test_restart_ctx(test, buf, len, &file);
+	KUNIT_EXPECT_EQ(test, ckpt_read_data(ctx, 1, in, sizeof(in)), -EINVAL);
+	ckpt_test_restart_done(ctx, file);
+	ctx = ckpt_test_restart_ctx(test, buf, len, &file);
+	KUNIT_EXPECT_EQ(test, ckpt_read_data(ctx, 0, in, 12), -EINVAL);
+	ckpt_test_restart_done(ctx, file);
+	ctx = ckpt_test_restart_ctx(test, buf + 72, len - 72, &file);
+	off = 0;
+	KUNIT_EXPECT_EQ(test, ckpt_read_data_at(ctx, &off, 4100, in, sizeof(in)), -EINVAL);
+	ckpt_test_restart_done(ctx, file);
+	/* padding that is not zero */
+	buf[24 + 13] = 1;
+	ctx = ckpt_test_restart_ctx(test, buf, len, &file);
+	KUNIT_EXPECT_EQ(test, ckpt_read_data(ctx, 0, in, sizeof(in)), -EINVAL);
+	ckpt_test_restart_done(ctx, file);
+}
+
 static void ckpt_test_objhash(struct kunit *test)
 {
 	struct ckpt_ctx *ctx = ckpt_test_ctx(test, CKPT_CTX_CHECKPOINT);
@@ -409,6 +468,37 @@ static void ckpt_test_objhash(struct kunit *test)
 	__fput_sync(f[0]);
 }
 
+/*
+ * An object whose restore reads other objects first (a pipe end, then its
+ * pipe) takes its objref at once and is filled in later
+ */
+static void ckpt_test_objhash_fill(struct kunit *test)
+{
+	struct ckpt_ctx *ctx = ckpt_test_ctx(test, CKPT_CTX_RESTART);
+	struct file *f[2];
+	long count;
+
+	KUNIT_ASSERT_EQ(test, create_pipe_files(f, 0), 0);
+	count = file_count(f[0]);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_check_new(ctx, 1, CKPT_OBJ_FILE), 0);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_last(ctx), 1);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(ckpt_obj_fetch(ctx, 1, CKPT_OBJ_FILE)));
+	KUNIT_EXPECT_EQ(test, ckpt_obj_insert(ctx, 2, f[1], CKPT_OBJ_FILE), 0);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_fill(ctx, 3, f[0], CKPT_OBJ_FILE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_fill(ctx, 2, f[0], CKPT_OBJ_FILE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_fill(ctx, 0, f[0], CKPT_OBJ_FILE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_fill(ctx, 1, f[0], CKPT_OBJ_FILE), 0);
+	KUNIT_EXPECT_PTR_EQ(test, ckpt_obj_fetch(ctx, 1, CKPT_OBJ_FILE), (void *)f[0]);
+	/* filling an older objref does not move the last one back */
+	KUNIT_EXPECT_EQ(test, ckpt_obj_last(ctx), 2);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_check_new(ctx, 3, CKPT_OBJ_FILE), 0);
+	KUNIT_EXPECT_EQ(test, file_count(f[0]), count + 1);
+	ckpt_ctx_put(ctx);
+	KUNIT_EXPECT_EQ(test, file_count(f[0]), count);
+	__fput_sync(f[1]);
+	__fput_sync(f[0]);
+}
+
 static struct kunit_case ckpt_test_cases[] = {
 	KUNIT_CASE(ckpt_test_record_table),
 	KUNIT_CASE(ckpt_test_record_len),
@@ -418,6 +508,8 @@ static struct kunit_case ckpt_test_cases[] = {
 	KUNIT_CASE(ckpt_test_truncated),
 	KUNIT_CASE(ckpt_test_error_record),
 	KUNIT_CASE(ckpt_test_objhash),
+	KUNIT_CASE(ckpt_test_objhash_fill),
+	KUNIT_CASE(ckpt_test_data),
 	{}
 };
 
