@@ -29,6 +29,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <net/sock.h>
 #include <uapi/linux/magic.h>
 
 #define CKPT_FD_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | O_DIRECT | \
@@ -419,6 +420,22 @@ struct file *restore_new_file(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf, stru
 		return ERR_PTR(ret);
 	}
 	return file;
+}
+
+/**
+ * restore_sock_bufs - give a restored socket its SO_SNDBUF and SO_RCVBUF
+ * @sk: the new socket
+ * @sndbuf: the saved sizes, as the kernel keeps them (doubled)
+ * @rcvbuf: see @sndbuf
+ *
+ * Clamped to what setsockopt() lets anyone set.
+ */
+void restore_sock_bufs(struct sock *sk, u32 sndbuf, u32 rcvbuf)
+{
+	WRITE_ONCE(sk->sk_sndbuf, clamp_t(u32, sndbuf, SOCK_MIN_SNDBUF,
+					  2 * READ_ONCE(sysctl_wmem_max)));
+	WRITE_ONCE(sk->sk_rcvbuf, clamp_t(u32, rcvbuf, SOCK_MIN_RCVBUF,
+					  2 * READ_ONCE(sysctl_rmem_max)));
 }
 
 static struct file *restore_open_fd(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf)

@@ -155,10 +155,7 @@ static int restore_inet_sock(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf,
 	if (hi->flags & CKPT_INET_V6ONLY)
 		ret = ip6_sock_set_v6only(sk);
 #endif
-	WRITE_ONCE(sk->sk_sndbuf, clamp_t(u32, hi->sndbuf, SOCK_MIN_SNDBUF,
-					  2 * READ_ONCE(sysctl_wmem_max)));
-	WRITE_ONCE(sk->sk_rcvbuf, clamp_t(u32, hi->rcvbuf, SOCK_MIN_RCVBUF,
-					  2 * READ_ONCE(sysctl_rmem_max)));
+	restore_sock_bufs(sk, hi->sndbuf, hi->rcvbuf);
 	if (!ret && hi->port) {
 		len = ckpt_inet_sockaddr(hi, hi->addr, hi->port, &ss);
 		ret = kernel_bind(sock, (struct sockaddr *)&ss, len);

@@ -415,17 +415,6 @@ static int restore_unix_bind(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf,
 	return 0;
 }
 
-static void restore_unix_bufs(struct file *file, struct ckpt_hdr_unix *hu)
-{
-	struct sock *sk = sock_from_file(file)->sk;
-
-	/* within what setsockopt() lets anyone set, as the kernel doubles it */
-	WRITE_ONCE(sk->sk_sndbuf, clamp_t(u32, hu->sndbuf, SOCK_MIN_SNDBUF,
-					  2 * READ_ONCE(sysctl_wmem_max)));
-	WRITE_ONCE(sk->sk_rcvbuf, clamp_t(u32, hu->rcvbuf, SOCK_MIN_RCVBUF,
-					  2 * READ_ONCE(sysctl_rmem_max)));
-}
-
 /* The socket of the first record of a pair or a lone socket: made now */
 static struct ckpt_usock *restore_new_usock(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf,
 					    struct ckpt_hdr_unix *hu)
@@ -578,7 +567,7 @@ static struct file *restore_unix(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf)
 		}
 	}
 	us->given = true;
-	restore_unix_bufs(us->file, hu);
+	restore_sock_bufs(sock_from_file(us->file)->sk, hu->sndbuf, hu->rcvbuf);
 	ret = restore_unix_queue(ctx, hf, hu, us->partner);
 	if (!ret) {
 		unix_state_lock(sock_from_file(us->file)->sk);

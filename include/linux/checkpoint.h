@@ -25,6 +25,7 @@ struct page;
 struct path;
 struct pid;
 struct pid_namespace;
+struct sock;
 struct task_struct;
 struct vm_area_struct;
 
@@ -417,6 +418,7 @@ int restore_file_flags(struct ckpt_ctx *ctx, struct file *file, struct ckpt_hdr_
 		       unsigned int settable);
 struct file *restore_new_file(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf, struct file *file,
 			      const char *what);
+void restore_sock_bufs(struct sock *sk, u32 sndbuf, u32 rcvbuf);
 
 /* helpers for records that end with a path */
 int ckpt_path_of(struct ckpt_ctx *ctx, const struct path *where, const char *what, char *buf,
