@@ -14,7 +14,8 @@
  * Restart checks the tree record (unique pids, every parent before its
  * children) and, as each task's turn comes, that the process which called
  * restart(2) for a pid is where the tree says: same parent, and the same
- * process group and session whenever their leader is in the tree.
+ * process group and session whenever their leader is in the tree or has
+ * exited (rstr then recreates the group or session with a placeholder).
  */
 
 #include <linux/checkpoint.h>
@@ -178,6 +179,31 @@ static int ckpt_freeze_tree(struct ckpt_ctx *ctx)
 			       ctx->pid);
 }
 
+/*
+ * Has the process group or session @pid (@type) lost its leader, with all
+ * its members in the tree? Restart then makes it again with a placeholder
+ * leader. One with members outside the tree lives on there: it is not the
+ * tree's to restore, as one whose leader lives outside is not.
+ */
+static bool ckpt_leader_gone(struct ckpt_ctx *ctx, struct pid *pid, enum pid_type type)
+{
+	struct task_struct *t;
+	u32 members = 0, i;
+
+	if (pid_task(pid, PIDTYPE_PID))
+		return false;
+	do_each_pid_task(pid, type, t) {
+		members++;
+	} while_each_pid_task(pid, type, t);
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		t = ctx->tasks[i].task;
+		if (thread_group_leader(t) &&
+		    (type == PIDTYPE_PGID ? task_pgrp(t) : task_session(t)) == pid)
+			members--;
+	}
+	return !members;
+}
+
 static void checkpoint_pids(struct ckpt_ctx *ctx, struct ckpt_pids *p, struct task_struct *t)
 {
 	struct pid_namespace *ns = ckpt_tree_ns(ctx);
@@ -190,12 +216,16 @@ static void checkpoint_pids(struct ckpt_ctx *ctx, struct ckpt_pids *p, struct ta
 	p->vpgid = task_pgrp_nr_ns(t, ns);
 	p->vsid = task_session_nr_ns(t, ns);
 	p->depth = task_active_pid_ns(t)->level - ns->level;
+	if (p->vpgid && ckpt_leader_gone(ctx, task_pgrp(t), PIDTYPE_PGID))
+		p->flags |= CKPT_PIDS_PGRP_GONE;
+	if (p->vsid && ckpt_leader_gone(ctx, task_session(t), PIDTYPE_SID))
+		p->flags |= CKPT_PIDS_SESSION_GONE;
 	rcu_read_unlock();
 	if (t->exit_state == EXIT_ZOMBIE) {
-		p->flags = CKPT_PIDS_ZOMBIE;
+		p->flags |= CKPT_PIDS_ZOMBIE;
 		p->exit_code = READ_ONCE(t->exit_code);
 	} else if (thread_group_leader(t) && t->signal->is_child_subreaper) {
-		p->flags = CKPT_PIDS_SUBREAPER;
+		p->flags |= CKPT_PIDS_SUBREAPER;
 	}
 }
 
@@ -362,6 +392,30 @@ static int restore_check_pids(struct ckpt_ctx *ctx, const struct ckpt_pids *p, u
 	return 0;
 }
 
+/* Is @pid, a pgid or sid of the image, the pid of a task of the tree? */
+static bool ckpt_pid_in_tree(struct ckpt_ctx *ctx, pid_t pid)
+{
+	return pid && xa_load(&ctx->pid_index, pid);
+}
+
+/*
+ * A group or session whose leader has exited can't have it in the tree,
+ * and it is not the task's own.
+ */
+static int restore_check_gone(struct ckpt_ctx *ctx, const struct ckpt_pids *p)
+{
+	if ((p->flags & CKPT_PIDS_PGRP_GONE) &&
+	    (!p->vpgid || p->vpgid == p->vpid || ckpt_pid_in_tree(ctx, p->vpgid)))
+		return ckpt_err(ctx, -EINVAL,
+				"tree: pid %d: process group %d can't have lost its leader",
+				p->vpid, p->vpgid);
+	if ((p->flags & CKPT_PIDS_SESSION_GONE) &&
+	    (!p->vsid || p->vsid == p->vpid || ckpt_pid_in_tree(ctx, p->vsid)))
+		return ckpt_err(ctx, -EINVAL, "tree: pid %d: session %d can't have lost its leader",
+				p->vpid, p->vsid);
+	return 0;
+}
+
 /**
  * restore_tree - read and check the tree record
  * @ctx: restart context
@@ -415,15 +469,11 @@ int restore_tree(struct ckpt_ctx *ctx)
 		ctx->tasks[i].pid = ctx->tree[i].vpid;
 		ctx->tasks[i].thread = ctx->tree[i].vtgid != ctx->tree[i].vpid;
 	}
+	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+		ret = restore_check_gone(ctx, &ctx->tree[i]);
 out:
 	kvfree(tree);
 	return ret;
-}
-
-/* Is @pid, a pgid or sid of the image, the pid of a task of the tree? */
-static bool ckpt_pid_in_tree(struct ckpt_ctx *ctx, pid_t pid)
-{
-	return pid && xa_load(&ctx->pid_index, pid);
 }
 
 /**
@@ -455,10 +505,12 @@ int restore_check_tree_task(struct ckpt_ctx *ctx, u32 i)
 		return ckpt_err(ctx, -EINVAL, "pid %d: %sa child subreaper, the image says %s",
 				p->vpid, current->signal->is_child_subreaper ? "" : "not ",
 				p->flags & CKPT_PIDS_SUBREAPER ? "it is" : "it is not");
-	if (ckpt_pid_in_tree(ctx, p->vpgid) && pgid != p->vpgid)
+	if ((ckpt_pid_in_tree(ctx, p->vpgid) || (p->flags & CKPT_PIDS_PGRP_GONE)) &&
+	    pgid != p->vpgid)
 		return ckpt_err(ctx, -EINVAL, "pid %d: process group is %d, the image says %d",
 				p->vpid, pgid, p->vpgid);
-	if (ckpt_pid_in_tree(ctx, p->vsid) && sid != p->vsid)
+	if ((ckpt_pid_in_tree(ctx, p->vsid) || (p->flags & CKPT_PIDS_SESSION_GONE)) &&
+	    sid != p->vsid)
 		return ckpt_err(ctx, -EINVAL, "pid %d: session is %d, the image says %d",
 				p->vpid, sid, p->vsid);
 	return 0;

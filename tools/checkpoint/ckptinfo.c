@@ -175,8 +175,10 @@ static void decode_tree(struct image *img, void *rec)
 			printf("\"sid\": %d, \"depth\": %u, \"zombie\": %s, \"exit_code\": %d, ",
 			       p->vsid, p->depth, p->flags & CKPT_PIDS_ZOMBIE ? "true" : "false",
 			       p->exit_code);
-			printf("\"subreaper\": %s}",
-			       p->flags & CKPT_PIDS_SUBREAPER ? "true" : "false");
+			printf("\"subreaper\": %s, \"pgrp_gone\": %s, \"session_gone\": %s}",
+			       p->flags & CKPT_PIDS_SUBREAPER ? "true" : "false",
+			       p->flags & CKPT_PIDS_PGRP_GONE ? "true" : "false",
+			       p->flags & CKPT_PIDS_SESSION_GONE ? "true" : "false");
 		} else {
 			printf("\n%24s pid %d tgid %d ppid %d pgid %d sid %d depth %u", "",
 			       p->vpid, p->vtgid, p->vppid, p->vpgid, p->vsid, p->depth);
@@ -184,6 +186,10 @@ static void decode_tree(struct image *img, void *rec)
 				printf(" zombie exit_code %#x", p->exit_code);
 			if (p->flags & CKPT_PIDS_SUBREAPER)
 				printf(" subreaper");
+			if (p->flags & CKPT_PIDS_PGRP_GONE)
+				printf(" pgrp_gone");
+			if (p->flags & CKPT_PIDS_SESSION_GONE)
+				printf(" session_gone");
 		}
 		if (p->vpid <= 0 || p->vtgid <= 0)
 			invalid(img, "TREE task %u has pid %d tgid %d", i, p->vpid, p->vtgid);

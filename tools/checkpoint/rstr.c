@@ -8,7 +8,9 @@
  * recreates it with the same pids: it creates the root (clone3() with
  * set_tid), which creates its own children the same way, and so on down
  * the tree. Each process first takes its session and process group as the
- * image says (setsid(), setpgid()); a zombie exits at once with its exit
+ * image says (setsid(), setpgid()); a session or group whose leader had
+ * exited is made again by a short-lived placeholder process with the
+ * leader's pid (see placeholder()); a zombie exits at once with its exit
  * code; a child subreaper becomes one again; a process creates its threads
  * and children; every process then calls restart(2) on the image, which
  * turns it into the process of the image. rstr waits for the root and
@@ -106,6 +108,21 @@ static int imgfd = STDIN_FILENO, logfd;
  */
 static int errfd = -1;
 
+/* The ends of rstr's pipes only its first process uses */
+static int parent_fds[2] = { -1, -1 };
+
+/* In a new process: close what only rstr's first process uses */
+static void parent_fds_close(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		if (parent_fds[i] >= 0)
+			close(parent_fds[i]);
+		parent_fds[i] = -1;
+	}
+}
+
 static void report_failure(pid_t pid)
 {
 	if (write(errfd, &pid, sizeof(pid)) < 0)
@@ -162,7 +179,11 @@ static int feed(int in, int out)
 
 static pid_t create(pid_t pid, unsigned long flags)
 {
-	struct clone_args args = { .exit_signal = SIGCHLD, .flags = flags };
+	/* with CLONE_PARENT the child has its creator's exit signal */
+	struct clone_args args = {
+		.exit_signal = flags & CLONE_PARENT ? 0 : SIGCHLD,
+		.flags = flags,
+	};
 
 	if (pid) {
 		args.set_tid = (unsigned long)&pid;
@@ -233,6 +254,141 @@ static long create_thread(pid_t tid, int fd, int log)
 	return ret;
 }
 
+/*
+ * Tasks the processes of this branch of the forest have created: each new
+ * process has its own copy, so this needs no locking.
+ */
+static unsigned char *made;
+
+/* The session a placeholder must make before task @c is created, or 0 */
+static pid_t session_to_make(const struct ckpt_pids *c)
+{
+	return (c->flags & CKPT_PIDS_SESSION_GONE) && getsid(0) != c->vsid ? c->vsid : 0;
+}
+
+/* The process group a placeholder must make before task @c is created, or 0 */
+static pid_t group_to_make(const struct ckpt_pids *c)
+{
+	return (c->flags & CKPT_PIDS_PGRP_GONE) && getpgid(0) != c->vpgid ? c->vpgid : 0;
+}
+
+/* Is entry @j a process still to be created with parent @ppid, in @sid and @pgid if set? */
+static int to_create(unsigned int j, pid_t ppid, pid_t sid, pid_t pgid)
+{
+	const struct ckpt_pids *c = &tree->pids[j];
+
+	return !made[j] && c->vppid == ppid && c->vtgid == c->vpid && (!sid || c->vsid == sid) &&
+	       (!pgid || c->vpgid == pgid);
+}
+
+static void restore_task(unsigned int i);
+static int create_children(pid_t ppid, unsigned int from, unsigned long flags, pid_t sid,
+			   pid_t pgid);
+
+/*
+ * In a placeholder with the pid @id of a session (@session) or process
+ * group leader that exited before the checkpoint: make that session or
+ * group again, create in it the processes from entry @from on that have
+ * parent @ppid and session @sid and group @pgid when these are not 0 (with
+ * CLONE_PARENT: they are the placeholder's siblings), and exit. The
+ * parent reaps the placeholder; the session or group lives on in its
+ * members, as it did without its leader.
+ */
+static void placeholder(pid_t ppid, unsigned int from, pid_t id, int session, pid_t sid,
+			pid_t pgid)
+{
+	parent_fds_close();
+	if (session ? setsid() < 0 : setpgid(0, 0) < 0) {
+		fprintf(stderr, "rstr: cannot make %s %d again: %s\n",
+			session ? "session" : "process group", id, strerror(errno));
+		report_failure(id);
+		_exit(EXIT_FAILED);
+	}
+	if (create_children(ppid, from, CLONE_PARENT, sid, pgid))
+		_exit(EXIT_FAILED);
+	_exit(EXIT_OK);
+}
+
+/* Reap child @pid, a placeholder of this process */
+static void reap(pid_t pid)
+{
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Create the processes from entry @from on whose parent is @ppid, and
+ * whose session is @sid and process group @pgid when these are not 0.
+ * Each runs restore_task() and never returns here. The caller is their
+ * parent, or with CLONE_PARENT in @flags, a placeholder whose parent is.
+ * A process whose session or process group had lost its leader is created
+ * by a placeholder: see placeholder().
+ *
+ * Return: 0, or -1 once the failure is reported.
+ */
+static int create_children(pid_t ppid, unsigned int from, unsigned long flags, pid_t sid,
+			   pid_t pgid)
+{
+	const struct ckpt_pids *c;
+	pid_t id, child, nsid, npgid;
+	const char *what;
+	unsigned int j, k;
+	int session;
+
+	for (j = from; j < tree->nr_tasks; j++) {
+		if (!to_create(j, ppid, sid, pgid))
+			continue;
+		c = &tree->pids[j];
+		id = session_to_make(c);
+		session = !!id;
+		if (!session)
+			id = group_to_make(c);
+		child = id ? create(id, flags) : -1;
+		if (child < 0 && id && !session && errno == EEXIST) {
+			/* another branch made the group: join it */
+			id = 0;
+		}
+		if (!id)
+			child = create(c->vpid, flags);
+		if (child < 0) {
+			what = !id ? "it" : session ? "the session it led" : "the group it led";
+			if (errno == EEXIST)
+				fprintf(stderr, "rstr: pid %d is in use: cannot restart %s\n",
+					id ?: c->vpid, what);
+			else
+				fprintf(stderr, "rstr: cannot create pid %d to restart %s: %s\n",
+					id ?: c->vpid, what, strerror(errno));
+			return -1;
+		}
+		nsid = session ? id : sid;
+		npgid = session ? pgid : id;
+		if (!child && id)
+			placeholder(ppid, j, id, session, nsid, npgid);
+		if (!child) {
+			restore_task(j);
+			_exit(EXIT_FAILED);
+		}
+		made[j] = 1;
+		if (!id)
+			continue;
+		/* the placeholder created these: mark them, and reap it */
+		for (k = j + 1; k < tree->nr_tasks; k++)
+			if (to_create(k, ppid, nsid, npgid))
+				made[k] = 1;
+		if (flags & CLONE_PARENT)
+			continue;	/* our parent reaps it */
+		reap(id);
+		/* and the placeholders of groups it created for us */
+		for (k = j; session && k < tree->nr_tasks; k++) {
+			c = &tree->pids[k];
+			if (c->vppid == ppid && c->vsid == id && (c->flags & CKPT_PIDS_PGRP_GONE) &&
+			    c->vpgid != id && !in_tree(c->vpgid))
+				reap(c->vpgid);
+		}
+	}
+	return 0;
+}
+
 /* Die as the zombie @p did */
 static void exit_as(const struct ckpt_pids *p)
 {
@@ -258,14 +414,15 @@ static void restore_task(unsigned int i)
 {
 	const struct ckpt_pids *p = &tree->pids[i];
 	unsigned int j, tries;
-	pid_t child;
 
+	parent_fds_close();
 	if (p->vsid == p->vpid && getsid(0) != p->vpid && setsid() < 0)
 		fprintf(stderr, "rstr: pid %d: setsid: %s\n", p->vpid, strerror(errno));
 	if (p->vpgid == p->vpid && getpgid(0) != p->vpid && setpgid(0, 0))
 		fprintf(stderr, "rstr: pid %d: setpgid: %s\n", p->vpid, strerror(errno));
-	if (p->vpgid != p->vpid && in_tree(p->vpgid) && getpgid(0) != p->vpgid) {
-		/* the group's leader may not have made it yet */
+	if (p->vpgid != p->vpid && (in_tree(p->vpgid) || (p->flags & CKPT_PIDS_PGRP_GONE)) &&
+	    getpgid(0) != p->vpgid) {
+		/* the group's leader, or its placeholder, may not have made it yet */
 		for (tries = 0; setpgid(0, p->vpgid) && tries < 1000; tries++)
 			usleep(2000);
 	}
@@ -287,20 +444,9 @@ static void restore_task(unsigned int i)
 			return;
 		}
 	}
-	for (j = i + 1; j < tree->nr_tasks; j++) {
-		if (tree->pids[j].vppid != p->vpid || tree->pids[j].vtgid != tree->pids[j].vpid)
-			continue;
-		child = create(tree->pids[j].vpid, 0);
-		if (child < 0) {
-			fprintf(stderr, "rstr: cannot create pid %d: %s\n", tree->pids[j].vpid,
-				errno == EEXIST ? "in use" : strerror(errno));
-			report_failure(p->vpid);
-			return;
-		}
-		if (!child) {
-			restore_task(j);
-			_exit(EXIT_FAILED);
-		}
+	if (create_children(p->vpid, i + 1, 0, 0, 0)) {
+		report_failure(p->vpid);
+		return;
 	}
 	syscall(__NR_restart, 0, imgfd, 0, logfd);
 	fprintf(stderr, "rstr: restart of pid %d failed: %s\n", p->vpid, strerror(errno));
@@ -323,15 +469,9 @@ static void pidns_init(void)
 	pid_t root, pid;
 	int status;
 
-	root = create(tree->pids[0].vpid, 0);
-	if (root < 0) {
-		fprintf(stderr, "rstr: cannot create pid %d: %s\n", tree->pids[0].vpid,
-			strerror(errno));
-		report_failure(tree->pids[0].vpid);
-		_exit(EXIT_FAILED);
-	}
-	if (!root) {
-		restore_task(0);
+	root = tree->pids[0].vpid;
+	if (create_children(tree->pids[0].vppid, 0, 0, 0, 0)) {
+		report_failure(root);
 		_exit(EXIT_FAILED);
 	}
 	close(errfd);
@@ -419,6 +559,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rstr: standard input is not a checkpoint image\n");
 		return EXIT_FAILED;
 	}
+	made = calloc(pid ? tree->nr_tasks : 1, 1);
+	if (!made) {
+		perror("rstr: calloc");
+		return EXIT_FAILED;
+	}
 	if (start >= 0 && lseek(STDIN_FILENO, start, SEEK_SET) != start) {
 		perror("rstr: lseek");
 		return EXIT_FAILED;
@@ -439,23 +584,22 @@ int main(int argc, char **argv)
 
 	/* an image of a failed checkpoint: let the kernel say why */
 	ipcns = pid && (tree->flags & CKPT_TREE_IPCNS) ? CLONE_NEWIPC : 0;
-	if (!pid)
-		child = create(0, 0);
-	else if (pidns)
-		child = create(0, CLONE_NEWPID | ipcns);
-	else
-		child = create(pid, ipcns);
-	if (child < 0) {
-		if (errno == EEXIST)
-			fprintf(stderr, "rstr: pid %d is in use: cannot restart it\n", pid);
-		else
-			fprintf(stderr, "rstr: cannot create pid %d: %s\n", pid, strerror(errno));
-		return EXIT_FAILED;
+	parent_fds[0] = p[1];
+	parent_fds[1] = e[0];
+	if (pid && !pidns) {
+		/* the root, through a placeholder if it had lost its session's leader */
+		if (create_children(tree->pids[0].vppid, 0, ipcns, 0, 0))
+			return EXIT_FAILED;
+		child = pid;
+	} else {
+		child = create(0, pid ? CLONE_NEWPID | ipcns : 0);
+		if (child < 0) {
+			perror("rstr: clone3");
+			return EXIT_FAILED;
+		}
 	}
 	if (!child) {
-		if (p[1] >= 0)
-			close(p[1]);
-		close(e[0]);
+		parent_fds_close();
 		if (!pid) {
 			syscall(__NR_restart, 0, imgfd, 0, logfd);
 			fprintf(stderr, "rstr: restart failed: %s\n", strerror(errno));

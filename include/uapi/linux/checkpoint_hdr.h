@@ -152,7 +152,10 @@ struct ckpt_pids {
 
 #define CKPT_PIDS_ZOMBIE	0x1	/* exited, not reaped yet */
 #define CKPT_PIDS_SUBREAPER	0x2	/* a process with PR_SET_CHILD_SUBREAPER */
-#define CKPT_PIDS_FLAGS_ALL	(CKPT_PIDS_ZOMBIE | CKPT_PIDS_SUBREAPER)
+#define CKPT_PIDS_PGRP_GONE	0x4	/* the leader of its process group has exited */
+#define CKPT_PIDS_SESSION_GONE	0x8	/* the leader of its session has exited */
+#define CKPT_PIDS_FLAGS_ALL	(CKPT_PIDS_ZOMBIE | CKPT_PIDS_SUBREAPER | \
+				 CKPT_PIDS_PGRP_GONE | CKPT_PIDS_SESSION_GONE)
 
 #define CKPT_TREE_PIDNS		0x1	/* the root is the init of its pid namespace */
 #define CKPT_TREE_IPCNS		0x2	/* the tree has an IPC namespace of its own */

@@ -636,6 +636,168 @@ TEST_F_TIMEOUT(tree, subreaper, 120)
 	EXPECT_EQ(pids[0], tree->pids[1].vppid);
 }
 
+/* 0 if no process has pid @pid any more, else @code */
+static int gone(pid_t pid, int code)
+{
+	return kill(pid, 0) && errno == ESRCH ? 0 : code;
+}
+
+/*
+ * A session and a process group whose leaders had exited come back with
+ * their ids: a session leader made a group of its own inside its session
+ * and both leaders exited, leaving two orphans to the root, a subreaper.
+ * rstr makes them again with placeholder processes that are gone by the
+ * time the tree resumes.
+ */
+TEST_F_TIMEOUT(tree, dead_leaders, 120)
+{
+	struct ckpt_hdr_tree *tree;
+	pid_t pids[5];
+	int p[2], i;
+
+	ASSERT_EQ(0, pipe(p));
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		pid_t me = getpid(), sid = getsid(0), leader;
+
+		root_fds(p);
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1))
+			_exit(98);
+		leader = tree_fork();
+		if (!leader) {
+			pid_t s = setsid(), group, child;
+
+			/* pids: leader, group leader, orphan in each group */
+			if (write(p[1], &s, sizeof(s)) != sizeof(s))
+				_exit(97);
+			child = tree_fork();
+			if (!child) {
+				close(p[0]);
+				close(p[1]);
+				tree_ready();
+				tree_wait();
+				_exit(getsid(0) != s ? 21 : getpgid(0) != s ? 22 :
+				      getppid() != me ? 23 : gone(s, 24));
+			}
+			group = tree_fork();
+			if (!group) {
+				group = getpid();
+				if (setpgid(0, 0) ||
+				    write(p[1], &group, sizeof(group)) != sizeof(group))
+					_exit(97);
+				child = tree_fork();
+				if (!child) {
+					close(p[0]);
+					close(p[1]);
+					tree_ready();
+					tree_wait();
+					_exit(getsid(0) != s ? 31 : getpgid(0) != group ? 32 :
+					      getppid() != me ? 33 :
+					      gone(group, 34) ?: gone(s, 35));
+				}
+				if (write(p[1], &child, sizeof(child)) != sizeof(child))
+					_exit(97);
+				_exit(0);
+			}
+			if (waitpid(group, NULL, 0) != group ||
+			    write(p[1], &child, sizeof(child)) != sizeof(child))
+				_exit(97);
+			_exit(0);
+		}
+		close(p[0]);
+		close(p[1]);
+		if (waitpid(leader, NULL, 0) != leader)
+			_exit(96);
+		tree_ready();
+		tree_wait();
+		if (getsid(0) != sid)
+			_exit(11);
+		if (wait(&i) < 0 || !WIFEXITED(i) || WEXITSTATUS(i))
+			_exit(WIFEXITED(i) ? WEXITSTATUS(i) : 12);
+		if (wait(&i) < 0 || !WIFEXITED(i) || WEXITSTATUS(i))
+			_exit(WIFEXITED(i) ? WEXITSTATUS(i) : 13);
+		/* the placeholders were reaped: no other child is left */
+		_exit(wait(NULL) < 0 && errno == ECHILD ? 0 : 14);
+	}
+	self->root = pids[0];
+	close(p[1]);
+	/* session leader, group leader, the group's orphan, the session's orphan */
+	for (i = 1; i < 5; i++)
+		ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[i], sizeof(pid_t)));
+	close(p[0]);
+	wait_ready((pid_t []){ pids[0], pids[3], pids[4] }, 3);
+	EXPECT_EQ(0, gone(pids[1], 1));
+	EXPECT_EQ(0, gone(pids[2], 1));
+
+	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
+		TH_LOG("%s", self->log);
+	self->root = 0;
+	tree = (void *)image_record(&self->img, CKPT_HDR_TREE, 0);
+	ASSERT_NE(NULL, tree);
+	ASSERT_EQ(3, tree->nr_tasks);
+	EXPECT_EQ(CKPT_PIDS_SUBREAPER, tree->pids[0].flags);
+	for (i = 1; i < 3; i++) {
+		EXPECT_EQ(pids[1], tree->pids[i].vsid);
+		EXPECT_EQ(CKPT_PIDS_PGRP_GONE | CKPT_PIDS_SESSION_GONE, tree->pids[i].flags);
+	}
+}
+
+/*
+ * A daemon, orphaned by the session leader that forked it, is the root:
+ * rstr makes its session with a placeholder before it, in the host's pid
+ * namespace and in a new one.
+ */
+TEST_F_TIMEOUT(tree, daemon_root, 120)
+{
+	struct ckpt_hdr_tree *tree;
+	pid_t pids[2], leader;
+	int p[2], status;
+	char *log = NULL;
+
+	/* the daemon comes to this process when its parent exits */
+	ASSERT_EQ(0, prctl(PR_SET_CHILD_SUBREAPER, 1));
+	ASSERT_EQ(0, pipe(p));
+	leader = fork();
+	ASSERT_LE(0, leader);
+	if (!leader) {
+		pid_t s = setsid(), daemon;
+
+		daemon = tree_fork();
+		if (!daemon) {
+			root_fds(NULL);
+			tree_ready();
+			tree_wait();
+			_exit(getsid(0) != s ? 21 : getpgid(0) != s ? 22 : gone(s, 23));
+		}
+		if (write(p[1], &daemon, sizeof(daemon)) != sizeof(daemon))
+			_exit(97);
+		_exit(0);
+	}
+	close(p[1]);
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[0], sizeof(pid_t)));
+	close(p[0]);
+	ASSERT_EQ(leader, waitpid(leader, NULL, 0));
+	self->root = pids[0];
+	pids[1] = leader;
+	wait_ready(pids, 1);
+	ASSERT_EQ(getpid(), parent_of(pids[0]));
+
+	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
+		TH_LOG("%s", self->log);
+	self->root = 0;
+	tree = (void *)image_record(&self->img, CKPT_HDR_TREE, 0);
+	ASSERT_NE(NULL, tree);
+	ASSERT_EQ(1, tree->nr_tasks);
+	EXPECT_EQ(leader, tree->pids[0].vsid);
+	EXPECT_EQ(CKPT_PIDS_PGRP_GONE | CKPT_PIDS_SESSION_GONE, tree->pids[0].flags);
+	EXPECT_EQ(0, gone(leader, 1));
+
+	status = run_rstr(&self->img, "--pidns", &log);
+	EXPECT_EQ(0, status) TH_LOG("%s", log);
+	free(log);
+}
+
 /* An open file shared through fork: one offset, moved by one, seen by the other */
 TEST_F_TIMEOUT(tree, shared_offset, 120)
 {
