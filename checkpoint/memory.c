@@ -30,6 +30,7 @@
 #include <linux/mm.h>
 #include <linux/memcontrol.h>
 #include <linux/mman.h>
+#include <linux/mmu_context.h>
 #include <linux/namei.h>
 #include <linux/oom.h>
 #include <linux/pagewalk.h>
@@ -347,7 +348,8 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *cv)
 	return ret;
 }
 
-static int checkpoint_mm_record(struct ckpt_ctx *ctx, struct mm_struct *mm, u32 nr_vmas)
+static int checkpoint_mm_record(struct ckpt_ctx *ctx, struct mm_struct *mm, u32 nr_vmas,
+				u32 objref)
 {
 	struct file *exe = get_mm_exe_file(mm);
 	struct ckpt_hdr_mm *hm;
@@ -383,6 +385,7 @@ static int checkpoint_mm_record(struct ckpt_ctx *ctx, struct mm_struct *mm, u32 
 	hm->nr_auxv = i + 2;
 	hm->nr_vmas = nr_vmas;
 	hm->exe_len = path_len;
+	hm->objref = objref;
 	ret = ckpt_write_obj(ctx, &hm->h);
 	kfree(hm);
 	return ret;
@@ -400,12 +403,29 @@ int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 	struct mm_struct *mm = get_task_mm(t);
 	struct vm_area_struct *vma;
 	struct ckpt_batch b = { };
+	struct ckpt_hdr_mm *hm;
 	struct ckpt_vma *cvs;
 	unsigned int nr = 0, i;
-	int ret = 0;
+	u32 objref;
+	int ret;
 
 	if (!mm)
 		return ckpt_err(ctx, -EINVAL, "pid %d: has no address space", ctx->pid);
+	/* shared with an earlier process of the tree (CLONE_VM): its objref */
+	ret = ckpt_obj_lookup_add(ctx, mm, CKPT_OBJ_MM, &objref);
+	if (ret <= 0) {
+		mmput(mm);
+		if (ret < 0)
+			return ckpt_err(ctx, ret, "pid %d: no objref for its memory", ctx->pid);
+		hm = ckpt_hdr_alloc(CKPT_HDR_MM, sizeof(*hm));
+		if (!hm)
+			return -ENOMEM;
+		hm->objref = objref;
+		ret = ckpt_write_obj(ctx, &hm->h);
+		kfree(hm);
+		return ret;
+	}
+	ret = 0;
 	mmap_read_lock(mm);
 	cvs = kvcalloc(mm->map_count, sizeof(*cvs), GFP_KERNEL);
 	if (cvs) {
@@ -426,7 +446,7 @@ int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 	if (!ret)
 		ret = ckpt_batch_alloc(&b);
 	if (!ret)
-		ret = checkpoint_mm_record(ctx, mm, nr);
+		ret = checkpoint_mm_record(ctx, mm, nr, objref);
 	for (i = 0; i < nr && !ret; i++) {
 		ret = checkpoint_vma(ctx, &cvs[i]);
 		if (!ret)
@@ -458,7 +478,7 @@ static int restore_check_mm(struct ckpt_ctx *ctx, struct ckpt_hdr_mm *hm)
 	    !ckpt_range_ok(hm->arg_start, hm->arg_end) ||
 	    !ckpt_range_ok(hm->env_start, hm->env_end) || hm->start_stack >= TASK_SIZE)
 		return ckpt_err(ctx, -EINVAL, "mm: address fields outside user space");
-	if (!hm->nr_vmas || hm->nr_vmas > CKPT_MAX_VMAS || hm->_reserved)
+	if (!hm->nr_vmas || hm->nr_vmas > CKPT_MAX_VMAS)
 		return ckpt_err(ctx, -EINVAL, "mm: %u VMAs", hm->nr_vmas);
 	if (hm->nr_auxv < 2 || hm->nr_auxv > CKPT_AUXV_MAX || hm->nr_auxv % 2 ||
 	    hm->nr_auxv > ARRAY_SIZE(current->mm->saved_auxv) ||
@@ -834,6 +854,81 @@ static int restore_check_alone(struct ckpt_ctx *ctx)
 	return 0;
 }
 
+/*
+ * Make current, single-threaded, use @mm in place of its own address
+ * space, as if it had been created with CLONE_VM: the switch of
+ * kthread_use_mm() with the bookkeeping of exec_mmap(). @mm comes with an
+ * mm_users reference, which current->mm now holds.
+ */
+static int restore_adopt_mm(struct mm_struct *mm)
+{
+	struct task_struct *tsk = current;
+	struct mm_struct *old_mm = tsk->mm, *active_mm;
+	int ret;
+
+	/* no ptrace or /proc access sees the switch half done */
+	ret = down_write_killable(&tsk->signal->exec_update_lock);
+	if (ret) {
+		mmput(mm);
+		return ret;
+	}
+	sched_mm_cid_before_execve(tsk);
+	task_lock(tsk);
+	local_irq_disable();
+	active_mm = tsk->active_mm;
+	tsk->active_mm = mm;
+	tsk->mm = mm;
+	membarrier_update_current_mm(mm);
+	switch_mm_irqs_off(active_mm, mm, tsk);
+	local_irq_enable();
+	task_unlock(tsk);
+	sched_mm_cid_after_execve(tsk);
+	up_write(&tsk->signal->exec_update_lock);
+	setmax_mm_hiwater_rss(&tsk->signal->maxrss, old_mm);
+	mm_update_next_owner(old_mm);
+	mmput(old_mm);
+	return 0;
+}
+
+/*
+ * An MM record that names the address space of an earlier process of the
+ * tree: current shares it, and has nothing else in the record.
+ */
+static int restore_mm_shared(struct ckpt_ctx *ctx, struct ckpt_hdr_mm *hm)
+{
+	struct mm_struct *mm;
+	int ret;
+
+	if (hm->h.len != sizeof(*hm) ||
+	    memchr_inv(&hm->start_code, 0, offsetof(struct ckpt_hdr_mm, objref) -
+		       offsetof(struct ckpt_hdr_mm, start_code)))
+		return ckpt_err(ctx, -EINVAL,
+				"pid %d: mm: shares address space %u and has fields of its own",
+				ctx->pid, hm->objref);
+	ret = ckpt_obj_check_ref(ctx, hm->objref, CKPT_OBJ_MM);
+	if (ret || (ctx->uflags & RESTART_VALIDATE))
+		return ret;
+	mm = ckpt_obj_fetch(ctx, hm->objref, CKPT_OBJ_MM);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	ret = restore_check_alone(ctx);
+	if (ret)
+		return ret;
+	if (get_nr_threads(current) != 1)
+		return ckpt_err(ctx, -EINVAL,
+				"pid %d: shares address space %u and has threads: not supported",
+				ctx->pid, hm->objref);
+	if (!mmget_not_zero(mm))
+		return ckpt_err(ctx, -ESRCH, "pid %d: address space %u is gone", ctx->pid,
+				hm->objref);
+	/* the point of no return: the old address space goes */
+	ctx->cur->committed = true;
+	ret = restore_adopt_mm(mm);
+	if (ret)
+		ckpt_err(ctx, ret, "pid %d: cannot take address space %u", ctx->pid, hm->objref);
+	return ret;
+}
+
 /**
  * restore_mm - replace the address space of current with the image's
  * @ctx: restart context
@@ -856,7 +951,15 @@ int restore_mm(struct ckpt_ctx *ctx)
 	hm = ckpt_read_obj(ctx, CKPT_HDR_MM);
 	if (IS_ERR(hm))
 		return PTR_ERR(hm);
+	if (hm->objref && hm->objref <= ckpt_obj_last(ctx)) {
+		ret = restore_mm_shared(ctx, hm);
+		goto out;
+	}
 	ret = restore_check_mm(ctx, hm);
+	if (!ret)
+		ret = ctx->uflags & RESTART_VALIDATE ?
+		      ckpt_obj_check_new(ctx, hm->objref, CKPT_OBJ_MM) :
+		      ckpt_obj_insert(ctx, hm->objref, mm, CKPT_OBJ_MM);
 	if (!ret && (ctx->uflags & RESTART_VALIDATE)) {
 		ret = ckpt_batch_alloc(&b);
 		for (i = 0; i < hm->nr_vmas && !ret; i++)

@@ -17,6 +17,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hash.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 #include <net/sock.h>
@@ -53,6 +54,9 @@ static void ckpt_obj_grab(struct ckpt_ctx *ctx, u32 type, void *ptr)
 		if (!(ctx->kflags & CKPT_CTX_RESTART))
 			sock_hold(ptr);
 		break;
+	case CKPT_OBJ_MM:
+		mmgrab(ptr);
+		break;
 	}
 }
 
@@ -79,6 +83,9 @@ static void ckpt_obj_drop(struct ckpt_ctx *ctx, u32 type, void *ptr)
 		else
 			sock_put(ptr);
 		break;
+	case CKPT_OBJ_MM:
+		mmdrop(ptr);
+		break;
 	}
 }
 
@@ -93,6 +100,8 @@ static const char *ckpt_obj_name(u32 type)
 		return "file contents";
 	case CKPT_OBJ_SOCK:
 		return "socket";
+	case CKPT_OBJ_MM:
+		return "address space";
 	}
 	return "object";
 }

@@ -33,7 +33,7 @@ static const struct ckpt_record_desc ckpt_records[] = {
 	CKPT_FIXED(CKPT_HDR_CPU, "CPU", struct ckpt_hdr_cpu),
 	CKPT_VAR(CKPT_HDR_FPU, "FPU", struct ckpt_hdr_fpu, CKPT_XSTATE_SIZE_MIN,
 		 CKPT_XSTATE_SIZE_MAX),
-	CKPT_VAR(CKPT_HDR_MM, "MM", struct ckpt_hdr_mm, CKPT_ALIGN, PATH_MAX),
+	CKPT_VAR(CKPT_HDR_MM, "MM", struct ckpt_hdr_mm, 0, PATH_MAX),
 	CKPT_VAR(CKPT_HDR_VMA, "VMA", struct ckpt_hdr_vma, 0, PATH_MAX),
 	CKPT_VAR(CKPT_HDR_PAGES, "PAGES", struct ckpt_hdr_pages, sizeof(__u64),
 		 CKPT_PAGES_BATCH * sizeof(__u64)),

@@ -248,12 +248,14 @@ static bool ckpt_mm_in_tree(struct ckpt_ctx *ctx, struct task_struct *t, struct 
 }
 
 /*
- * Does @t share its address space, fd table or fs_struct with another
- * process? Its threads share them, and have nothing else of their own.
- * mm_users also counts passing users (a reader of /proc/PID/cmdline): an
- * address space is refused only if another process of the tree has it
- * (vfork(2)); one shared with a process outside the tree can't be told
- * from those.
+ * Does @t share what the tree can't hold with another process? Its threads
+ * share everything, and have nothing else of their own. An address space
+ * shared by processes of the tree (CLONE_VM) is saved once, as long as
+ * these have no threads; mm_users also counts passing users (a
+ * reader of /proc/PID/cmdline), so one shared with a process outside the
+ * tree can't be told from those. A vfork(2) child that has not called
+ * exec yet holds its parent inside vfork(), where restart can't put it.
+ * Signal handlers are shared only with CLONE_VM, and are not saved so.
  */
 static const char *ckpt_task_shares(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -264,13 +266,19 @@ static const char *ckpt_task_shares(struct ckpt_ctx *ctx, struct task_struct *t)
 	task_lock(t);
 	if (t->mm && atomic_read(&t->mm->mm_users) > nr)
 		mm = t->mm;
-	if (t->files && atomic_read(&t->files->count) > nr)
+	if (t->vfork_done)
+		what = "is a vfork(2) child that has not called exec: not supported";
+	else if (t->files && atomic_read(&t->files->count) > nr)
 		what = "shares its fd table with another process: not supported";
 	else if (t->fs && t->fs->users > nr)
 		what = "shares its fs_struct with another process: not supported";
 	task_unlock(t);
-	if (!what && mm && ckpt_mm_in_tree(ctx, t, mm))
-		what = "shares its address space with another process: not supported";
+	rcu_read_lock();
+	if (!what && refcount_read(&rcu_dereference(t->sighand)->count) > nr)
+		what = "shares its signal handlers with another process: not supported";
+	rcu_read_unlock();
+	if (!what && mm && nr > 1 && ckpt_mm_in_tree(ctx, t, mm))
+		what = "shares its address space and has threads: not supported";
 	return what;
 }
 

@@ -260,7 +260,11 @@ static void decode_mm(struct image *img, void *rec)
 {
 	struct ckpt_hdr_mm *h = rec;
 
+	out_u64(img, "objref", h->objref, false);
 	out_u64(img, "nr_vmas", h->nr_vmas, false);
+	img->vma_pages = 0;
+	if (!h->nr_vmas && !h->exe_len)
+		return;	/* the address space of an earlier process (CLONE_VM) */
 	out_u64(img, "start_brk", h->start_brk, true);
 	out_u64(img, "brk", h->brk, true);
 	out_u64(img, "start_stack", h->start_stack, true);
@@ -269,7 +273,6 @@ static void decode_mm(struct image *img, void *rec)
 		out_str(img, "exe", h->exe, h->exe_len);
 	else
 		invalid(img, "MM record without a valid executable path");
-	img->vma_pages = 0;
 }
 
 static const char *const vma_kinds[] = {
@@ -751,7 +754,7 @@ static const struct record_type {
 	  decode_cpu },
 	{ CKPT_HDR_FPU, "FPU", sizeof(struct ckpt_hdr_fpu) + CKPT_XSTATE_SIZE_MIN,
 	  sizeof(struct ckpt_hdr_fpu) + CKPT_XSTATE_SIZE_MAX, decode_fpu },
-	{ CKPT_HDR_MM, "MM", sizeof(struct ckpt_hdr_mm) + 8, sizeof(struct ckpt_hdr_mm) + 4096,
+	{ CKPT_HDR_MM, "MM", sizeof(struct ckpt_hdr_mm), sizeof(struct ckpt_hdr_mm) + 4096,
 	  decode_mm },
 	{ CKPT_HDR_VMA, "VMA", sizeof(struct ckpt_hdr_vma), sizeof(struct ckpt_hdr_vma) + 4096,
 	  decode_vma },

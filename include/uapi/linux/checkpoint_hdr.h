@@ -37,7 +37,7 @@
 
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL	/* "CKPTIMG" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL	/* "CKPTEND" */
-#define CKPT_FORMAT_VERSION	5
+#define CKPT_FORMAT_VERSION	6
 
 #define CKPT_ALIGN		8
 #define CKPT_RELEASE_LEN	72	/* utsname()->release, NUL padded */
@@ -237,7 +237,8 @@ struct ckpt_hdr_mm {
 	__u32 nr_auxv;			/* entries used in auxv[] */
 	__u64 auxv[CKPT_AUXV_MAX];
 	__u32 exe_len;			/* bytes of exe[], NUL included; 0: none */
-	__u32 _reserved;		/* zero */
+	__u32 objref;			/* the address space; one an earlier process */
+					/* saved: shared with it, all else 0 */
 	char exe[];			/* path of the executable, padded */
 };
 

@@ -508,6 +508,7 @@ static const struct field count_fields[] = {
 	{ CKPT_HDR_MM, offsetof(struct ckpt_hdr_mm, nr_vmas), 4 },
 	{ CKPT_HDR_MM, offsetof(struct ckpt_hdr_mm, nr_auxv), 4 },
 	{ CKPT_HDR_MM, offsetof(struct ckpt_hdr_mm, exe_len), 4 },
+	{ CKPT_HDR_MM, offsetof(struct ckpt_hdr_mm, objref), 4 },
 	{ CKPT_HDR_VMA, offsetof(struct ckpt_hdr_vma, nr_pages), 8 },
 	{ CKPT_HDR_VMA, offsetof(struct ckpt_hdr_vma, path_len), 4 },
 	{ CKPT_HDR_VMA, offsetof(struct ckpt_hdr_vma, pgoff), 8 },

@@ -798,6 +798,139 @@ TEST_F_TIMEOUT(tree, daemon_root, 120)
 	free(log);
 }
 
+#define VM_STACK	(256 * 1024)
+
+static const char vm_text[] = "mapped after restart";
+static atomic_long vm_word;		/* written by the CLONE_VM child */
+static atomic_uintptr_t vm_page;	/* mapped by its parent after restart */
+
+/* The child of a CLONE_VM clone: after restart, memory is still shared */
+static int vm_child(void *arg)
+{
+	int i;
+
+	tree_ready();
+	tree_wait();
+	/* a mapping its parent made after restart is there, with its contents */
+	for (i = 0; i < 1000 && !vm_page; i++)
+		usleep(10 * 1000);
+	if (!vm_page || strcmp((char *)vm_page, vm_text))
+		return 21;
+	vm_word = 0x5a5a;
+	return 0;
+}
+
+/*
+ * Two processes share their address space (clone(2) with CLONE_VM, not a
+ * thread): saved once, shared again after restart both ways.
+ */
+TEST_F_TIMEOUT(tree, shared_address_space, 120)
+{
+	struct ckpt_hdr_mm *mm;
+	pid_t pids[2];
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		char *stack = mmap(NULL, VM_STACK, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		pid_t child;
+		char *page;
+		int i;
+
+		root_fds(p);
+		if (stack == MAP_FAILED)
+			_exit(98);
+		close(p[0]);
+		child = clone(vm_child, stack + VM_STACK, CLONE_VM | SIGCHLD, NULL);
+		if (child < 0 || write(p[1], &child, sizeof(child)) != sizeof(child))
+			_exit(97);
+		close(p[1]);
+		tree_ready();
+		tree_wait();
+		page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
+		if (page == MAP_FAILED)
+			_exit(11);
+		memcpy(page, vm_text, sizeof(vm_text));
+		vm_page = (uintptr_t)page;
+		/* what the child writes, this process reads */
+		for (i = 0; i < 1000 && vm_word != 0x5a5a; i++)
+			usleep(10 * 1000);
+		if (vm_word != 0x5a5a)
+			_exit(12);
+		_exit(reaped_ok(child, 13));
+	}
+	self->root = pids[0];
+	close(p[1]);
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[1], sizeof(pid_t)));
+	close(p[0]);
+	wait_ready(pids, 2);
+
+	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
+		TH_LOG("%s", self->log);
+	self->root = 0;
+	/* saved once: the second MM record only names the first */
+	mm = (void *)image_record(&self->img, CKPT_HDR_MM, 0);
+	ASSERT_NE(NULL, mm);
+	EXPECT_NE(0, mm->nr_vmas);
+	mm = (void *)image_record(&self->img, CKPT_HDR_MM, 1);
+	ASSERT_NE(NULL, mm);
+	EXPECT_EQ(0, mm->nr_vmas);
+	EXPECT_EQ(sizeof(*mm), mm->h.len);
+}
+
+static int vfork_child(void *arg)
+{
+	pid_t me = getpid();
+
+	if (write(*(int *)arg, &me, sizeof(me)) != sizeof(me))
+		return 1;
+	tree_ready();
+	for (;;)
+		pause();
+	return 0;
+}
+
+/* A vfork(2) child that has not called exec holds its parent in vfork() */
+TEST_F_TIMEOUT(tree, vfork_refused, 120)
+{
+	int logfd = memfd("log"), img = memfd("image"), p[2];
+	pid_t pids[2];
+	char *log;
+
+	ASSERT_EQ(0, pipe(p));
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		char *stack = mmap(NULL, VM_STACK, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		root_fds(p);
+		if (stack == MAP_FAILED)
+			_exit(98);
+		clone(vfork_child, stack + VM_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &p[1]);
+		_exit(97);
+	}
+	self->root = pids[0];
+	close(p[1]);
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[1], sizeof(pid_t)));
+	close(p[0]);
+	wait_ready(&pids[1], 1);
+	EXPECT_EQ(-1, sys_checkpoint(self->root, img, CHECKPOINT_SUBTREE, logfd));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	log = slurp(logfd, NULL);
+	EXPECT_NE(NULL, strstr(log, "vfork")) TH_LOG("%s", log);
+	free(log);
+	/* left running */
+	EXPECT_EQ(0, kill(self->root, 0));
+	EXPECT_EQ(0, waitpid(self->root, NULL, WNOHANG));
+	close(img);
+	close(logfd);
+}
+
 /* An open file shared through fork: one offset, moved by one, seen by the other */
 TEST_F_TIMEOUT(tree, shared_offset, 120)
 {
