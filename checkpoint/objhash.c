@@ -18,6 +18,7 @@
 #include <linux/fs.h>
 #include <linux/hash.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 #include <net/sock.h>
@@ -57,6 +58,9 @@ static void ckpt_obj_grab(struct ckpt_ctx *ctx, u32 type, void *ptr)
 	case CKPT_OBJ_MM:
 		mmgrab(ptr);
 		break;
+	case CKPT_OBJ_SIGHAND:
+		refcount_inc(&((struct sighand_struct *)ptr)->count);
+		break;
 	}
 }
 
@@ -86,6 +90,9 @@ static void ckpt_obj_drop(struct ckpt_ctx *ctx, u32 type, void *ptr)
 	case CKPT_OBJ_MM:
 		mmdrop(ptr);
 		break;
+	case CKPT_OBJ_SIGHAND:
+		__cleanup_sighand(ptr);
+		break;
 	}
 }
 
@@ -102,6 +109,8 @@ static const char *ckpt_obj_name(u32 type)
 		return "socket";
 	case CKPT_OBJ_MM:
 		return "address space";
+	case CKPT_OBJ_SIGHAND:
+		return "signal handlers";
 	}
 	return "object";
 }

@@ -49,12 +49,23 @@ static int checkpoint_sighand(struct ckpt_ctx *ctx, struct task_struct *t)
 	hs = ckpt_hdr_alloc(CKPT_HDR_SIGHAND, sizeof(*hs));
 	if (!hs)
 		return -ENOMEM;
+	/* @t is current or frozen: only exec changes its sighand */
+	sh = rcu_dereference_protected(t->sighand, true);
+	/* shared with an earlier process (CLONE_SIGHAND): its objref only */
+	ret = ckpt_obj_lookup_add(ctx, sh, CKPT_OBJ_SIGHAND, &hs->objref);
+	if (ret <= 0) {
+		if (!ret)
+			ret = ckpt_write_obj(ctx, &hs->h);
+		else
+			ckpt_err(ctx, ret, "pid %d: no objref for its signal handlers", ctx->pid);
+		kfree(hs);
+		return ret;
+	}
 	hs->nr = CKPT_NSIG;
 	if (!lock_task_sighand(t, &flags)) {
 		kfree(hs);
 		return ckpt_err(ctx, -ESRCH, "pid %d: exited", ctx->pid);
 	}
-	sh = rcu_dereference_protected(t->sighand, true);	/* siglock held */
 	for (i = 0; i < CKPT_NSIG; i++) {
 		k = &sh->action[i];
 		hs->action[i].handler = (__force unsigned long)k->sa.sa_handler;
@@ -407,7 +418,7 @@ static int restore_check_sighand(struct ckpt_ctx *ctx, struct ckpt_hdr_sighand *
 {
 	int i;
 
-	if (hs->nr != CKPT_NSIG || hs->_reserved)
+	if (hs->nr != CKPT_NSIG)
 		return ckpt_err(ctx, -EINVAL, "sighand: %u signals", hs->nr);
 	for (i = 0; i < CKPT_NSIG; i++) {
 		struct ckpt_sigaction *a = &hs->action[i];
@@ -417,6 +428,44 @@ static int restore_check_sighand(struct ckpt_ctx *ctx, struct ckpt_hdr_sighand *
 			return ckpt_err(ctx, -EINVAL, "sighand: signal %d: bad handler %#llx",
 					i + 1, a->handler);
 	}
+	return 0;
+}
+
+/*
+ * A SIGHAND record that names the handlers of an earlier process of the
+ * tree: current, without threads, drops its own for them, as unshare of
+ * exec's de_thread() swaps them the other way.
+ */
+static int restore_sighand_shared(struct ckpt_ctx *ctx, struct ckpt_hdr_sighand *hs)
+{
+	struct sighand_struct *sh, *old;
+	int ret;
+
+	if (hs->nr || memchr_inv(hs->action, 0, sizeof(hs->action)))
+		return ckpt_err(ctx, -EINVAL,
+				"pid %d: sighand: shares handlers %u and has %u of its own",
+				ctx->pid, hs->objref, hs->nr);
+	ret = ckpt_obj_check_ref(ctx, hs->objref, CKPT_OBJ_SIGHAND);
+	if (ret || (ctx->uflags & RESTART_VALIDATE))
+		return ret;
+	sh = ckpt_obj_fetch(ctx, hs->objref, CKPT_OBJ_SIGHAND);
+	if (IS_ERR(sh))
+		return PTR_ERR(sh);
+	if (get_nr_threads(current) != 1)
+		return ckpt_err(ctx, -EINVAL,
+				"pid %d: shares signal handlers %u and has threads: not supported",
+				ctx->pid, hs->objref);
+	/* current's own sighand can't change under it */
+	old = rcu_dereference_protected(current->sighand, true);
+	if (old == sh)
+		return 0;
+	refcount_inc(&sh->count);
+	write_lock_irq(&tasklist_lock);
+	spin_lock(&old->siglock);
+	rcu_assign_pointer(current->sighand, sh);
+	spin_unlock(&old->siglock);
+	write_unlock_irq(&tasklist_lock);
+	__cleanup_sighand(old);
 	return 0;
 }
 
@@ -602,7 +651,22 @@ int restore_signals(struct ckpt_ctx *ctx)
 		st->sighand = NULL;
 		return ret;
 	}
+	if (st->sighand->objref && st->sighand->objref <= ckpt_obj_last(ctx)) {
+		ret = restore_sighand_shared(ctx, st->sighand);
+		/* the process that saved them restores the handlers */
+		kvfree(st->sighand);
+		st->sighand = NULL;
+		if (ret)
+			return ret;
+		goto signal;
+	}
 	ret = restore_check_sighand(ctx, st->sighand);
+	if (!ret)
+		ret = ctx->uflags & RESTART_VALIDATE ?
+		      ckpt_obj_check_new(ctx, st->sighand->objref, CKPT_OBJ_SIGHAND) :
+		      ckpt_obj_insert(ctx, st->sighand->objref,
+				      rcu_dereference_protected(current->sighand, true),
+				      CKPT_OBJ_SIGHAND);
 	if (ret)
 		return ret;
 signal:

@@ -248,6 +248,29 @@ static bool ckpt_mm_in_tree(struct ckpt_ctx *ctx, struct task_struct *t, struct 
 }
 
 /*
+ * Signal handlers shared by processes (CLONE_SIGHAND, which needs CLONE_VM)
+ * are saved once if all their users are processes of the tree without
+ * threads.
+ */
+static const char *ckpt_sighand_shares(struct ckpt_ctx *ctx, struct task_struct *t, int nr)
+{
+	/* the tasks are current or frozen: only exec changes their sighand */
+	struct sighand_struct *sh = rcu_dereference_protected(t->sighand, true);
+	u32 users = 0, i;
+
+	if (refcount_read(&sh->count) == nr)
+		return NULL;
+	if (nr > 1)
+		return "shares its signal handlers and has threads: not supported";
+	for (i = 0; i < ctx->nr_tasks; i++)
+		if (rcu_access_pointer(ctx->tasks[i].task->sighand) == sh)
+			users++;
+	if (users != refcount_read(&sh->count))
+		return "shares its signal handlers with a process outside the tree";
+	return NULL;
+}
+
+/*
  * Does @t share what the tree can't hold with another process? Its threads
  * share everything, and have nothing else of their own. An address space
  * shared by processes of the tree (CLONE_VM) is saved once, as long as
@@ -255,7 +278,6 @@ static bool ckpt_mm_in_tree(struct ckpt_ctx *ctx, struct task_struct *t, struct 
  * reader of /proc/PID/cmdline), so one shared with a process outside the
  * tree can't be told from those. A vfork(2) child that has not called
  * exec yet holds its parent inside vfork(), where restart can't put it.
- * Signal handlers are shared only with CLONE_VM, and are not saved so.
  */
 static const char *ckpt_task_shares(struct ckpt_ctx *ctx, struct task_struct *t)
 {
@@ -273,12 +295,10 @@ static const char *ckpt_task_shares(struct ckpt_ctx *ctx, struct task_struct *t)
 	else if (t->fs && t->fs->users > nr)
 		what = "shares its fs_struct with another process: not supported";
 	task_unlock(t);
-	rcu_read_lock();
-	if (!what && refcount_read(&rcu_dereference(t->sighand)->count) > nr)
-		what = "shares its signal handlers with another process: not supported";
-	rcu_read_unlock();
 	if (!what && mm && nr > 1 && ckpt_mm_in_tree(ctx, t, mm))
 		what = "shares its address space and has threads: not supported";
+	if (!what)
+		what = ckpt_sighand_shares(ctx, t, nr);
 	return what;
 }
 

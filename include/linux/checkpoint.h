@@ -42,6 +42,7 @@ enum {
 	CKPT_OBJ_INODE = 3,	/* checkpoint: struct inode; restart: a struct file of it */
 	CKPT_OBJ_SOCK = 4,	/* checkpoint: struct sock; restart: unix.c's */
 	CKPT_OBJ_MM = 5,	/* struct mm_struct, with an mm_count reference */
+	CKPT_OBJ_SIGHAND = 6,	/* struct sighand_struct */
 };
 
 /**

@@ -512,6 +512,9 @@ static void decode_sighand(struct image *img, void *rec)
 	struct ckpt_hdr_sighand *h = rec;
 	unsigned int i, n = 0;
 
+	out_u64(img, "objref", h->objref, false);
+	if (!h->nr)
+		return;	/* the handlers of an earlier process (CLONE_SIGHAND) */
 	for (i = 0; i < CKPT_NSIG; i++)
 		n += h->action[i].handler != 0;
 	out_u64(img, "handled", n, false);

@@ -517,8 +517,9 @@ struct ckpt_sigaction {
 
 struct ckpt_hdr_sighand {
 	struct ckpt_hdr h;
-	__u32 nr;			/* CKPT_NSIG */
-	__u32 _reserved;		/* zero */
+	__u32 nr;			/* CKPT_NSIG; 0: shared, see objref */
+	__u32 objref;			/* the handlers; one an earlier process */
+					/* saved: shared with it (nr 0, no actions) */
 	struct ckpt_sigaction action[CKPT_NSIG];
 };
 

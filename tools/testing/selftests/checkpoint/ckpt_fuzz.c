@@ -544,6 +544,7 @@ static const struct field count_fields[] = {
 	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, addr_len), 4 },
 	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, peer_pid), 4 },
 	{ CKPT_HDR_SIGHAND, offsetof(struct ckpt_hdr_sighand, nr), 4 },
+	{ CKPT_HDR_SIGHAND, offsetof(struct ckpt_hdr_sighand, objref), 4 },
 	{ CKPT_HDR_SIGNAL, offsetof(struct ckpt_hdr_signal, nr_pending), 4 },
 	{ CKPT_HDR_SIGNAL, offsetof(struct ckpt_hdr_signal, real_value_ns), 8 },
 	{ CKPT_HDR_SIGNAL, offsetof(struct ckpt_hdr_signal, prof_value_ns), 8 },

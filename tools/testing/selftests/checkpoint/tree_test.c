@@ -882,6 +882,83 @@ TEST_F_TIMEOUT(tree, shared_address_space, 120)
 	EXPECT_EQ(sizeof(*mm), mm->h.len);
 }
 
+static void vm_handler(int sig)
+{
+}
+
+/* A CLONE_SIGHAND child: a handler its parent sets after restart is its */
+static int sighand_child(void *arg)
+{
+	struct sigaction sa;
+	int i;
+
+	tree_ready();
+	tree_wait();
+	for (i = 0; i < 1000 && !vm_word; i++)
+		usleep(10 * 1000);
+	if (sigaction(SIGUSR2, NULL, &sa) || sa.sa_handler != vm_handler)
+		return 21;
+	/* and one it sets is its parent's */
+	signal(SIGURG, vm_handler);
+	vm_word = 2;
+	return 0;
+}
+
+/* Two processes share signal handlers (CLONE_VM | CLONE_SIGHAND) */
+TEST_F_TIMEOUT(tree, shared_signal_handlers, 120)
+{
+	struct ckpt_hdr_sighand *sh;
+	pid_t pids[2];
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	vm_word = 0;
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		char *stack = mmap(NULL, VM_STACK, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct sigaction sa;
+		pid_t child;
+		int i;
+
+		root_fds(p);
+		if (stack == MAP_FAILED)
+			_exit(98);
+		close(p[0]);
+		child = clone(sighand_child, stack + VM_STACK, CLONE_VM | CLONE_SIGHAND | SIGCHLD,
+			      NULL);
+		if (child < 0 || write(p[1], &child, sizeof(child)) != sizeof(child))
+			_exit(97);
+		close(p[1]);
+		tree_ready();
+		tree_wait();
+		signal(SIGUSR2, vm_handler);
+		vm_word = 1;
+		for (i = 0; i < 1000 && vm_word != 2; i++)
+			usleep(10 * 1000);
+		if (vm_word != 2)
+			_exit(11);
+		if (sigaction(SIGURG, NULL, &sa) || sa.sa_handler != vm_handler)
+			_exit(12);
+		_exit(reaped_ok(child, 13));
+	}
+	self->root = pids[0];
+	close(p[1]);
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[1], sizeof(pid_t)));
+	close(p[0]);
+	wait_ready(pids, 2);
+
+	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
+		TH_LOG("%s", self->log);
+	self->root = 0;
+	/* saved once: the second SIGHAND record only names the first */
+	sh = (void *)image_record(&self->img, CKPT_HDR_SIGHAND, 1);
+	ASSERT_NE(NULL, sh);
+	EXPECT_EQ(0, sh->nr);
+	EXPECT_NE(0, sh->objref);
+}
+
 static int vfork_child(void *arg)
 {
 	pid_t me = getpid();
