@@ -293,11 +293,12 @@ static struct file *restore_pipe(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf)
 	hp = ckpt_read_obj(ctx, CKPT_HDR_PIPE);
 	if (IS_ERR(hp))
 		return ERR_CAST(hp);
-	file = ERR_PTR(ckpt_err(ctx, -EINVAL, "fd %d: pipe of %u bytes holding %u", hf->fd,
-				hp->size, hp->data_len));
 	if (hp->_reserved || hp->size < PAGE_SIZE || hp->size > CKPT_PIPE_MAX_SIZE ||
-	    !is_power_of_2(hp->size) || hp->data_len > hp->size)
+	    !is_power_of_2(hp->size) || hp->data_len > hp->size) {
+		file = ERR_PTR(ckpt_err(ctx, -EINVAL, "fd %d: pipe of %u bytes holding %u",
+					hf->fd, hp->size, hp->data_len));
 		goto out;
+	}
 	file = NULL;
 	if (hp->objref <= ckpt_obj_last(ctx)) {
 		/* the pipe was met before: its other end, or the FIFO again */
