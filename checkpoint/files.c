@@ -10,6 +10,11 @@
  * Several fds sharing one open file stay shared. Any other kind of file
  * makes checkpoint fail with a message that names the task, the fd and the
  * kind.
+ *
+ * Processes sharing an fs_struct or an fd table (clone(2) with CLONE_FS or
+ * CLONE_FILES, without CLONE_THREAD) share them again after restart: the
+ * first one saves them, each later one only refers to them by objref, and
+ * on restart adopts the one the first restored.
  */
 
 #include <linux/bitmap.h>
@@ -36,23 +41,112 @@
 			 O_LARGEFILE | O_NOATIME | __O_SYNC | O_PATH)
 #define CKPT_MAX_FDS	BIT(20)
 
+/**
+ * ckpt_fs_get - take a reference on an fs_struct
+ * @fs: an fs_struct the caller holds a reference on
+ */
+void ckpt_fs_get(struct fs_struct *fs)
+{
+	spin_lock(&fs->lock);
+	fs->users++;
+	spin_unlock(&fs->lock);
+}
+
+/**
+ * ckpt_fs_put - drop a reference on an fs_struct, freeing it on the last
+ * @fs: the fs_struct
+ */
+void ckpt_fs_put(struct fs_struct *fs)
+{
+	bool kill;
+
+	spin_lock(&fs->lock);
+	kill = !--fs->users;
+	spin_unlock(&fs->lock);
+	if (kill)
+		free_fs_struct(fs);
+}
+
+/* @t's fs_struct with a reference, or NULL if it has none */
+static struct fs_struct *ckpt_task_fs(struct task_struct *t)
+{
+	struct fs_struct *fs;
+
+	task_lock(t);
+	fs = t->fs;
+	if (fs)
+		ckpt_fs_get(fs);
+	task_unlock(t);
+	return fs;
+}
+
+/* @t's fd table with a reference, or NULL if it has none */
+static struct files_struct *ckpt_task_files(struct task_struct *t)
+{
+	struct files_struct *files;
+
+	task_lock(t);
+	files = t->files;
+	if (files)
+		atomic_inc(&files->count);
+	task_unlock(t);
+	return files;
+}
+
+/* The FS or FILES record of a process that shares what an earlier one saved */
+static int checkpoint_shared_ref(struct ckpt_ctx *ctx, u32 type, u32 objref)
+{
+	struct ckpt_hdr_files *hfi;
+	struct ckpt_hdr_fs *hfs;
+	int ret = -ENOMEM;
+
+	if (type == CKPT_HDR_FS) {
+		hfs = ckpt_hdr_alloc(CKPT_HDR_FS, sizeof(*hfs));
+		if (hfs) {
+			hfs->objref = objref;
+			hfs->flags = CKPT_SHARED_REF;
+			ret = ckpt_write_obj(ctx, &hfs->h);
+			kfree(hfs);
+		}
+	} else {
+		hfi = ckpt_hdr_alloc(CKPT_HDR_FILES, sizeof(*hfi));
+		if (hfi) {
+			hfi->objref = objref;
+			hfi->flags = CKPT_SHARED_REF;
+			ret = ckpt_write_obj(ctx, &hfi->h);
+			kfree(hfi);
+		}
+	}
+	return ret;
+}
+
 static int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct path root, pwd, my_root;
 	struct ckpt_hdr_fs *hf = NULL;
+	struct fs_struct *fs;
 	const char *path;
 	int ret, umask;
+	u32 objref;
 	size_t len;
 
-	task_lock(t);
-	if (!t->fs) {
-		task_unlock(t);
+	fs = ckpt_task_fs(t);
+	if (!fs)
 		return ckpt_err(ctx, -EINVAL, "pid %d: has no fs_struct", ctx->pid);
+	/* the object hash holds its own reference on a new one */
+	ret = ckpt_obj_lookup_add(ctx, fs, CKPT_OBJ_FS, &objref);
+	if (ret < 0) {
+		ckpt_fs_put(fs);
+		return ckpt_err(ctx, ret, "pid %d: no room for its fs_struct", ctx->pid);
 	}
-	get_fs_root(t->fs, &root);
-	get_fs_pwd(t->fs, &pwd);
-	umask = t->fs->umask;
-	task_unlock(t);
+	if (!ret) {
+		ckpt_fs_put(fs);
+		return checkpoint_shared_ref(ctx, CKPT_HDR_FS, objref);
+	}
+	get_fs_root(fs, &root);
+	get_fs_pwd(fs, &pwd);
+	umask = READ_ONCE(fs->umask);
+	ckpt_fs_put(fs);
 
 	get_fs_root(current->fs, &my_root);
 	if (!path_equal(&root, &my_root)) {
@@ -68,6 +162,7 @@ static int checkpoint_fs(struct ckpt_ctx *ctx, struct task_struct *t)
 	hf = ckpt_hdr_alloc(CKPT_HDR_FS, struct_size(hf, cwd, len));
 	ret = -ENOMEM;
 	if (hf) {
+		hf->objref = objref;
 		hf->umask = umask;
 		hf->cwd_len = len;
 		memcpy(hf->cwd, path, len);
@@ -81,22 +176,120 @@ out:
 	return ret;
 }
 
+/*
+ * Make current and its threads use @fs, restored by an earlier process, in
+ * place of their own. They are all in restart(2), and only they use their
+ * old fs_struct (restore_mm() checked that).
+ */
+static void restore_share_fs(struct fs_struct *fs)
+{
+	struct fs_struct *old = current->fs;
+	struct task_struct *t;
+	bool kill = false;
+
+	rcu_read_lock();
+	for_each_thread(current, t) {
+		task_lock(t);
+		if (t->fs == old) {
+			ckpt_fs_get(fs);
+			spin_lock(&old->lock);
+			if (!--old->users)
+				kill = true;
+			t->fs = fs;
+			spin_unlock(&old->lock);
+		}
+		task_unlock(t);
+	}
+	rcu_read_unlock();
+	if (kill)
+		free_fs_struct(old);
+}
+
+/*
+ * The same for @files: the old fd table, with the fds the restarting
+ * process had, is closed once the last thread lets go of it.
+ */
+static void restore_share_files(struct files_struct *files)
+{
+	struct files_struct *old = current->files;
+	struct task_struct *t;
+	unsigned int n = 0;
+
+	rcu_read_lock();
+	for_each_thread(current, t) {
+		task_lock(t);
+		if (t->files == old) {
+			atomic_inc(&files->count);
+			t->files = files;
+			n++;
+		}
+		task_unlock(t);
+	}
+	rcu_read_unlock();
+	while (n--)
+		put_files_struct(old);
+}
+
+/*
+ * An FS or FILES record with CKPT_SHARED_REF: check that @objref names an
+ * object of @type restored before, and return it (NULL when validating),
+ * or an ERR_PTR(), logged.
+ */
+static void *restore_shared_ref(struct ckpt_ctx *ctx, u32 objref, u32 type)
+{
+	const char *what = type == CKPT_OBJ_FS ? "fs_struct" : "fd table";
+	void *ptr = NULL;
+
+	if (!objref || objref > ckpt_obj_last(ctx))
+		goto bad;
+	if (ctx->uflags & RESTART_VALIDATE)
+		return NULL;
+	ptr = ckpt_obj_peek(ctx, objref, type);
+	if (ptr)
+		return ptr;
+bad:
+	return ERR_PTR(ckpt_err(ctx, -EINVAL, "pid %d: objref %u is not a %s restored before",
+				ctx->pid, objref, what));
+}
+
 static int restore_fs(struct ckpt_ctx *ctx)
 {
 	struct ckpt_hdr_fs *hf;
+	struct fs_struct *fs;
 	struct path pwd;
-	int ret;
+	int ret = 0;
 
 	hf = ckpt_read_obj(ctx, CKPT_HDR_FS);
 	if (IS_ERR(hf))
 		return PTR_ERR(hf);
+	if (hf->flags & ~CKPT_SHARED_REF ||
+	    (hf->flags && (hf->umask || hf->cwd_len || hf->h.len != sizeof(*hf)))) {
+		ret = ckpt_err(ctx, -EINVAL, "pid %d: fs: bad flags %#x, umask %#o or length %u",
+			       ctx->pid, hf->flags, hf->umask, hf->h.len);
+		goto out;
+	}
+	if (hf->flags) {
+		fs = restore_shared_ref(ctx, hf->objref, CKPT_OBJ_FS);
+		if (IS_ERR(fs))
+			ret = PTR_ERR(fs);
+		else if (fs && fs != current->fs)
+			restore_share_fs(fs);
+		goto out;
+	}
 	ret = ckpt_check_string(ctx, "working directory", hf->cwd, hf->cwd_len,
 				hf->h.len - sizeof(*hf));
 	if (!ret && hf->umask & ~0777)
 		ret = ckpt_err(ctx, -EINVAL, "fs: bad umask %#o", hf->umask);
-	if (ret || (ctx->uflags & RESTART_VALIDATE))
+	if (ret)
 		goto out;
+	if (ctx->uflags & RESTART_VALIDATE) {
+		ret = ckpt_obj_check_new(ctx, hf->objref, CKPT_OBJ_FS);
+		goto out;
+	}
 	/* restore_mm() made sure only current's threads share current->fs */
+	ret = ckpt_obj_insert(ctx, hf->objref, current->fs, CKPT_OBJ_FS);
+	if (ret)
+		goto out;
 	ret = kern_path(hf->cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &pwd);
 	if (!ret) {
 		ret = path_permission(&pwd, MAY_EXEC | MAY_CHDIR);
@@ -325,20 +518,33 @@ nomem:
  */
 int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t)
 {
+	struct files_struct *files;
 	struct ckpt_hdr_files *hf;
 	struct ckpt_fd_ent *ents;
 	unsigned int nr = 0, i;
+	u32 objref;
 	int ret;
 
 	ret = checkpoint_fs(ctx, t);
 	if (ret)
 		return ret;
+	files = ckpt_task_files(t);
+	if (!files)
+		return ckpt_err(ctx, -EINVAL, "pid %d: has no fd table", ctx->pid);
+	/* the object hash holds its own reference on a new one */
+	ret = ckpt_obj_lookup_add(ctx, files, CKPT_OBJ_FILES, &objref);
+	put_files_struct(files);
+	if (ret < 0)
+		return ckpt_err(ctx, ret, "pid %d: no room for its fd table", ctx->pid);
+	if (!ret)
+		return checkpoint_shared_ref(ctx, CKPT_HDR_FILES, objref);
 	ents = ckpt_collect_fds(ctx, t, &nr);
 	if (IS_ERR(ents))
 		return ckpt_err(ctx, PTR_ERR(ents), "pid %d: no memory for its fd table", ctx->pid);
 	hf = ckpt_hdr_alloc(CKPT_HDR_FILES, sizeof(*hf));
 	ret = -ENOMEM;
 	if (hf) {
+		hf->objref = objref;
 		hf->nr_fds = nr;
 		ret = ckpt_write_obj(ctx, &hf->h);
 		kfree(hf);
@@ -617,12 +823,15 @@ int checkpoint_check_leaks(struct ckpt_ctx *ctx)
  * restore_files - restore the working directory, umask and fd table
  * @ctx: restart context, committed: current's old fds are closed
  *
- * Files are opened by path with the caller's permissions.
+ * Files are opened by path with the caller's permissions. An fs_struct or
+ * fd table that an earlier process of the tree restored, and that the image
+ * says current shared with it, replaces current's own, in all its threads.
  *
  * Return: 0 or a negative errno.
  */
 int restore_files(struct ckpt_ctx *ctx)
 {
+	struct files_struct *files;
 	struct ckpt_hdr_files *hf;
 	unsigned long *restored;
 	unsigned int fd, max;
@@ -635,8 +844,27 @@ int restore_files(struct ckpt_ctx *ctx)
 	hf = ckpt_read_obj(ctx, CKPT_HDR_FILES);
 	if (IS_ERR(hf))
 		return PTR_ERR(hf);
-	if (hf->nr_fds > CKPT_MAX_FDS || hf->_reserved) {
-		ret = ckpt_err(ctx, -EINVAL, "files: %u fds", hf->nr_fds);
+	if (hf->nr_fds > CKPT_MAX_FDS || hf->_reserved || hf->flags & ~CKPT_SHARED_REF ||
+	    (hf->flags && hf->nr_fds)) {
+		ret = ckpt_err(ctx, -EINVAL, "pid %d: files: %u fds, flags %#x", ctx->pid,
+			       hf->nr_fds, hf->flags);
+		kvfree(hf);
+		return ret;
+	}
+	if (hf->flags) {
+		files = restore_shared_ref(ctx, hf->objref, CKPT_OBJ_FILES);
+		kvfree(hf);
+		if (IS_ERR(files))
+			return PTR_ERR(files);
+		if (files && files != current->files)
+			restore_share_files(files);
+		return 0;
+	}
+	/* its fds are restored in current's own table: restore_mm() checked it */
+	ret = ctx->uflags & RESTART_VALIDATE ?
+	      ckpt_obj_check_new(ctx, hf->objref, CKPT_OBJ_FILES) :
+	      ckpt_obj_insert(ctx, hf->objref, current->files, CKPT_OBJ_FILES);
+	if (ret) {
 		kvfree(hf);
 		return ret;
 	}

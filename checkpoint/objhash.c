@@ -14,6 +14,7 @@
  */
 
 #include <linux/checkpoint.h>
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hash.h>
@@ -55,6 +56,12 @@ static void ckpt_obj_grab(struct ckpt_ctx *ctx, u32 type, void *ptr)
 		if (!(ctx->kflags & CKPT_CTX_RESTART))
 			sock_hold(ptr);
 		break;
+	case CKPT_OBJ_FS:
+		ckpt_fs_get(ptr);
+		break;
+	case CKPT_OBJ_FILES:
+		atomic_inc(&((struct files_struct *)ptr)->count);
+		break;
 	case CKPT_OBJ_MM:
 		mmgrab(ptr);
 		break;
@@ -87,6 +94,12 @@ static void ckpt_obj_drop(struct ckpt_ctx *ctx, u32 type, void *ptr)
 		else
 			sock_put(ptr);
 		break;
+	case CKPT_OBJ_FS:
+		ckpt_fs_put(ptr);
+		break;
+	case CKPT_OBJ_FILES:
+		put_files_struct(ptr);
+		break;
 	case CKPT_OBJ_MM:
 		mmdrop(ptr);
 		break;
@@ -107,6 +120,10 @@ static const char *ckpt_obj_name(u32 type)
 		return "file contents";
 	case CKPT_OBJ_SOCK:
 		return "socket";
+	case CKPT_OBJ_FS:
+		return "fs_struct";
+	case CKPT_OBJ_FILES:
+		return "fd table";
 	case CKPT_OBJ_MM:
 		return "address space";
 	case CKPT_OBJ_SIGHAND:
@@ -385,4 +402,22 @@ void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref, u32 type)
 		return ERR_PTR(ckpt_err(ctx, -EINVAL, "%s: no objref %u in the image",
 					ckpt_obj_name(type), objref));
 	return obj->ptr;
+}
+
+/**
+ * ckpt_obj_peek - the object restored under an objref, if any
+ * @ctx: restart context
+ * @objref: objref from the image
+ * @type: the CKPT_OBJ_* type the caller expects
+ *
+ * As ckpt_obj_fetch(), for a caller that says itself what was wrong.
+ *
+ * Return: the object, without a new reference, or NULL if no object of
+ * that type has that objref.
+ */
+void *ckpt_obj_peek(struct ckpt_ctx *ctx, u32 objref, u32 type)
+{
+	struct ckpt_obj *obj = xa_load(&ctx->objs->refs, objref);
+
+	return obj && obj->type == type ? obj->ptr : NULL;
 }

@@ -39,7 +39,7 @@ static const struct ckpt_record_desc ckpt_records[] = {
 		 CKPT_PAGES_BATCH * sizeof(__u64)),
 	CKPT_VAR(CKPT_HDR_PAGE_DATA, "PAGE_DATA", struct ckpt_hdr, PAGE_SIZE,
 		 CKPT_PAGES_BATCH * PAGE_SIZE),
-	CKPT_VAR(CKPT_HDR_FS, "FS", struct ckpt_hdr_fs, CKPT_ALIGN, PATH_MAX),
+	CKPT_VAR(CKPT_HDR_FS, "FS", struct ckpt_hdr_fs, 0, PATH_MAX),
 	CKPT_FIXED(CKPT_HDR_FILES, "FILES", struct ckpt_hdr_files),
 	CKPT_VAR(CKPT_HDR_FD, "FD", struct ckpt_hdr_fd, 0, PATH_MAX),
 	CKPT_VAR(CKPT_HDR_DATA, "DATA", struct ckpt_hdr_data, 1, CKPT_DATA_MAX),

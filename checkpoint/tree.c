@@ -247,6 +247,24 @@ static bool ckpt_mm_in_tree(struct ckpt_ctx *ctx, struct task_struct *t, struct 
 	return shared;
 }
 
+/* Count the tasks of the tree that use @files and @fs (either may be NULL) */
+static void ckpt_tree_users(struct ckpt_ctx *ctx, struct files_struct *files,
+			    struct fs_struct *fs, int *nr_files, int *nr_fs)
+{
+	struct task_struct *u;
+	u32 i;
+
+	*nr_files = 0;
+	*nr_fs = 0;
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		u = ctx->tasks[i].task;
+		task_lock(u);
+		*nr_files += files && u->files == files;
+		*nr_fs += fs && u->fs == fs;
+		task_unlock(u);
+	}
+}
+
 /*
  * Signal handlers shared by processes (CLONE_SIGHAND, which needs CLONE_VM)
  * are saved once if all their users are processes of the tree without
@@ -271,35 +289,83 @@ static const char *ckpt_sighand_shares(struct ckpt_ctx *ctx, struct task_struct 
 }
 
 /*
- * Does @t share what the tree can't hold with another process? Its threads
- * share everything, and have nothing else of their own. An address space
- * shared by processes of the tree (CLONE_VM) is saved once, as long as
- * these have no threads; mm_users also counts passing users (a
- * reader of /proc/PID/cmdline), so one shared with a process outside the
- * tree can't be told from those. A vfork(2) child that has not called
- * exec yet holds its parent inside vfork(), where restart can't put it.
+ * Does @t share its address space, fd table, fs_struct or signal handlers
+ * with another process in a way the image can't hold? Its threads share
+ * them, and have nothing else of their own; a thread with an fd table or
+ * fs_struct of its own (unshare(2)) is refused.
+ *
+ * An fd table or fs_struct shared with other processes of the tree is
+ * saved once (checkpoint_files()); one also used outside the tree is
+ * refused unless CHECKPOINT_SUBTREE says to save it as the tree's own.
+ * The tasks are frozen: the counts don't move.
+ *
+ * An address space shared by processes of the tree (CLONE_VM) is saved
+ * once too, as long as they have no threads. mm_users also counts passing
+ * users (a reader of /proc/PID/cmdline), so one shared with a process
+ * outside the tree can't be told from those. A vfork(2) child that has
+ * not called exec holds its parent inside vfork(), where restart can't
+ * put it back.
  */
-static const char *ckpt_task_shares(struct ckpt_ctx *ctx, struct task_struct *t)
+static int ckpt_task_shares(struct ckpt_ctx *ctx, struct task_struct *t)
 {
-	int nr = get_nr_threads(t);
+	int nr = get_nr_threads(t), files_users = 0, fs_users = 0, nr_files, nr_fs;
+	struct files_struct *files = NULL, *own_files;
+	struct fs_struct *fs = NULL, *own_fs;
 	struct mm_struct *mm = NULL;
-	const char *what = NULL;
+	pid_t pid = task_pid_vnr(t);
+	const char *what;
+	bool vfork;
 
+	if (t->exit_state)
+		return 0;
 	task_lock(t);
 	if (t->mm && atomic_read(&t->mm->mm_users) > nr)
 		mm = t->mm;
-	if (t->vfork_done)
-		what = "is a vfork(2) child that has not called exec: not supported";
-	else if (t->files && atomic_read(&t->files->count) > nr)
-		what = "shares its fd table with another process: not supported";
-	else if (t->fs && t->fs->users > nr)
-		what = "shares its fs_struct with another process: not supported";
+	vfork = t->vfork_done;
+	own_files = t->files;
+	own_fs = t->fs;
+	if (t->files)
+		files_users = atomic_read(&t->files->count);
+	if (files_users > nr)
+		files = t->files;
+	if (t->fs)
+		fs_users = READ_ONCE(t->fs->users);
+	if (fs_users > nr)
+		fs = t->fs;
 	task_unlock(t);
-	if (!what && mm && nr > 1 && ckpt_mm_in_tree(ctx, t, mm))
-		what = "shares its address space and has threads: not supported";
-	if (!what)
-		what = ckpt_sighand_shares(ctx, t, nr);
-	return what;
+	if (vfork)
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d: is a vfork(2) child that has not called exec: not supported",
+				pid);
+	if (!thread_group_leader(t)) {
+		task_lock(t->group_leader);
+		what = t->group_leader->files != own_files ? "an fd table" :
+		       t->group_leader->fs != own_fs ? "an fs_struct" : NULL;
+		task_unlock(t->group_leader);
+		if (what)
+			return ckpt_err(ctx, -EOPNOTSUPP,
+					"pid %d: a thread with %s of its own: not supported",
+					pid, what);
+	}
+	if (mm && nr > 1 && ckpt_mm_in_tree(ctx, t, mm))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d: shares its address space and has threads: not supported",
+				pid);
+	what = ckpt_sighand_shares(ctx, t, nr);
+	if (what)
+		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d: %s", pid, what);
+	if ((!files && !fs) || (ctx->uflags & CHECKPOINT_SUBTREE))
+		return 0;
+	ckpt_tree_users(ctx, files, fs, &nr_files, &nr_fs);
+	if (files && files_users > nr_files)
+		return ckpt_err(ctx, -EBUSY,
+				"pid %d: shares its fd table with a process outside the tree (use CHECKPOINT_SUBTREE)",
+				pid);
+	if (fs && fs_users > nr_fs)
+		return ckpt_err(ctx, -EBUSY,
+				"pid %d: shares its fs_struct with a process outside the tree (use CHECKPOINT_SUBTREE)",
+				pid);
+	return 0;
 }
 
 /* What the tree can't hold, or NULL */
@@ -317,7 +383,7 @@ static const char *ckpt_tree_unsupported(struct ckpt_ctx *ctx, struct ckpt_task_
 		return "pid namespace nested in the tree not supported";
 	if (!ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
 		return "caller lacks PTRACE_MODE_ATTACH access";
-	return ckpt_task_shares(ctx, t) ?: ckpt_ipc_task_unsupported(ctx, t);
+	return ckpt_ipc_task_unsupported(ctx, t);
 }
 
 /**
@@ -360,6 +426,9 @@ int checkpoint_tree(struct ckpt_ctx *ctx)
 				       task_pid_vnr(ctx->tasks[i].task), why);
 			break;
 		}
+		ret = ckpt_task_shares(ctx, ctx->tasks[i].task);
+		if (ret)
+			break;
 	}
 	if (!ret)
 		ret = ckpt_write_obj(ctx, &tree->h);

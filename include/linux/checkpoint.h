@@ -19,6 +19,7 @@
 struct bio_vec;
 struct ckpt_objhash;
 struct file;
+struct fs_struct;
 struct ipc_namespace;
 struct kern_ipc_perm;
 struct page;
@@ -41,8 +42,10 @@ enum {
 	CKPT_OBJ_PIPE = 2,	/* checkpoint: struct pipe_inode_info; restart: pipe.c's */
 	CKPT_OBJ_INODE = 3,	/* checkpoint: struct inode; restart: a struct file of it */
 	CKPT_OBJ_SOCK = 4,	/* checkpoint: struct sock; restart: unix.c's */
-	CKPT_OBJ_MM = 5,	/* struct mm_struct, with an mm_count reference */
-	CKPT_OBJ_SIGHAND = 6,	/* struct sighand_struct */
+	CKPT_OBJ_FS = 5,	/* struct fs_struct */
+	CKPT_OBJ_FILES = 6,	/* struct files_struct */
+	CKPT_OBJ_MM = 7,	/* struct mm_struct, with an mm_count reference */
+	CKPT_OBJ_SIGHAND = 8,	/* struct sighand_struct */
 };
 
 /**
@@ -198,6 +201,7 @@ int ckpt_obj_check_new(struct ckpt_ctx *ctx, u32 objref, u32 type);
 u32 ckpt_obj_last(struct ckpt_ctx *ctx);
 int ckpt_obj_check_ref(struct ckpt_ctx *ctx, u32 objref, u32 type);
 void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref, u32 type);
+void *ckpt_obj_peek(struct ckpt_ctx *ctx, u32 objref, u32 type);
 
 /* header.c: the image header */
 void ckpt_fill_header(struct ckpt_ctx *ctx, struct ckpt_hdr_header *hh);
@@ -230,6 +234,8 @@ int restore_mm(struct ckpt_ctx *ctx);
 int checkpoint_files(struct ckpt_ctx *ctx, struct task_struct *t);
 int checkpoint_check_leaks(struct ckpt_ctx *ctx);
 int restore_files(struct ckpt_ctx *ctx);
+void ckpt_fs_get(struct fs_struct *fs);
+void ckpt_fs_put(struct fs_struct *fs);
 
 /* signal.c: handlers, masks, pending signals, itimers */
 int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t);

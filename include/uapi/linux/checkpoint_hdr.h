@@ -288,17 +288,31 @@ struct ckpt_hdr_pages {
 	__u64 addr[];			/* increasing, page aligned, in the VMA */
 };
 
-/* CKPT_HDR_FS: working directory, root and umask */
+/*
+ * An fs_struct or fd table shared by several processes is saved with the
+ * first of them (in the order of the tree) and gets an objref; the FS or
+ * FILES record of each later one has CKPT_SHARED_REF and only that objref.
+ */
+#define CKPT_SHARED_REF		0x1	/* ckpt_hdr_fs/files.flags */
+
+/* CKPT_HDR_FS: working directory and umask, or an fs_struct saved before */
 struct ckpt_hdr_fs {
 	struct ckpt_hdr h;
+	__u32 objref;			/* of this fs_struct */
+	__u32 flags;			/* CKPT_SHARED_REF: no umask, no cwd */
 	__u32 umask;
 	__u32 cwd_len;			/* bytes of cwd[], NUL included */
 	char cwd[];			/* padded */
 };
 
-/* CKPT_HDR_FILES: the fd table; nr_fds FD records follow */
+/*
+ * CKPT_HDR_FILES: the fd table, nr_fds FD records follow; or an fd table
+ * saved before (CKPT_SHARED_REF), and no FD records
+ */
 struct ckpt_hdr_files {
 	struct ckpt_hdr h;
+	__u32 objref;			/* of this fd table */
+	__u32 flags;			/* CKPT_SHARED_REF: nr_fds is 0 */
 	__u32 nr_fds;
 	__u32 _reserved;		/* zero */
 };
