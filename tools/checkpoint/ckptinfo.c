@@ -340,6 +340,16 @@ static void decode_fs(struct image *img, void *rec)
 {
 	struct ckpt_hdr_fs *h = rec;
 
+	out_u64(img, "objref", h->objref, false);
+	out_u64(img, "flags", h->flags, true);
+	if (h->flags & ~CKPT_SHARED_REF)
+		invalid(img, "FS record with unknown flags %#x", h->flags);
+	if (h->flags & CKPT_SHARED_REF) {
+		/* the fs_struct of an earlier process, shared */
+		if (h->umask || h->cwd_len || h->h.len != sizeof(*h))
+			invalid(img, "shared FS record with a umask or a working directory");
+		return;
+	}
 	out_u64(img, "umask", h->umask, true);
 	if (h->cwd_len && h->cwd_len <= h->h.len - sizeof(*h))
 		out_str(img, "cwd", h->cwd, h->cwd_len);
@@ -349,7 +359,15 @@ static void decode_fs(struct image *img, void *rec)
 
 static void decode_files(struct image *img, void *rec)
 {
-	out_u64(img, "nr_fds", ((struct ckpt_hdr_files *)rec)->nr_fds, false);
+	struct ckpt_hdr_files *h = rec;
+
+	out_u64(img, "objref", h->objref, false);
+	out_u64(img, "flags", h->flags, true);
+	out_u64(img, "nr_fds", h->nr_fds, false);
+	if (h->flags & ~CKPT_SHARED_REF || h->_reserved)
+		invalid(img, "FILES record with unknown flags %#x", h->flags);
+	if ((h->flags & CKPT_SHARED_REF) && h->nr_fds)
+		invalid(img, "shared FILES record with %u fds", h->nr_fds);
 }
 
 static const char *const fd_kinds[] = {
@@ -765,7 +783,7 @@ static const struct record_type {
 	  sizeof(struct ckpt_hdr_pages) + 8 * CKPT_PAGES_BATCH, decode_pages },
 	{ CKPT_HDR_PAGE_DATA, "PAGE_DATA", sizeof(struct ckpt_hdr) + 4096,
 	  sizeof(struct ckpt_hdr) + CKPT_PAGES_BATCH * 65536U, decode_page_data },
-	{ CKPT_HDR_FS, "FS", sizeof(struct ckpt_hdr_fs) + 8, sizeof(struct ckpt_hdr_fs) + 4096,
+	{ CKPT_HDR_FS, "FS", sizeof(struct ckpt_hdr_fs), sizeof(struct ckpt_hdr_fs) + 4096,
 	  decode_fs },
 	{ CKPT_HDR_FILES, "FILES", sizeof(struct ckpt_hdr_files), sizeof(struct ckpt_hdr_files),
 	  decode_files },
