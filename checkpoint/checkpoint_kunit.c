@@ -9,8 +9,10 @@
 #include <linux/checkpoint.h>
 #include <linux/crc32c.h>
 #include <linux/err.h>
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/fs_struct.h>
 #include <linux/pipe_fs_i.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -499,6 +501,38 @@ static void ckpt_test_objhash_fill(struct kunit *test)
 	__fput_sync(f[0]);
 }
 
+/*
+ * An fd table and an fs_struct in the hash of a restart: a reference each
+ * until the context is freed, and ckpt_obj_peek() finds each by its type
+ * only. Copies of the test thread's, so that nothing else counts them.
+ */
+static void ckpt_test_objhash_shared(struct kunit *test)
+{
+	struct ckpt_ctx *ctx = ckpt_test_ctx(test, CKPT_CTX_RESTART);
+	struct files_struct *files;
+	struct fs_struct *fs;
+
+	files = dup_fd(current->files, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, files);
+	fs = copy_fs_struct(current->fs);
+	KUNIT_ASSERT_NOT_NULL(test, fs);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_insert(ctx, 1, fs, CKPT_OBJ_FS), 0);
+	KUNIT_EXPECT_EQ(test, ckpt_obj_insert(ctx, 2, files, CKPT_OBJ_FILES), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&files->count), 2);
+	KUNIT_EXPECT_EQ(test, fs->users, 2);
+	KUNIT_EXPECT_PTR_EQ(test, ckpt_obj_peek(ctx, 1, CKPT_OBJ_FS), (void *)fs);
+	KUNIT_EXPECT_PTR_EQ(test, ckpt_obj_peek(ctx, 2, CKPT_OBJ_FILES), (void *)files);
+	KUNIT_EXPECT_NULL(test, ckpt_obj_peek(ctx, 1, CKPT_OBJ_FILES));
+	KUNIT_EXPECT_NULL(test, ckpt_obj_peek(ctx, 2, CKPT_OBJ_FS));
+	KUNIT_EXPECT_NULL(test, ckpt_obj_peek(ctx, 3, CKPT_OBJ_FILES));
+	KUNIT_EXPECT_NULL(test, ckpt_obj_peek(ctx, 0, CKPT_OBJ_FS));
+	ckpt_ctx_put(ctx);
+	KUNIT_EXPECT_EQ(test, atomic_read(&files->count), 1);
+	KUNIT_EXPECT_EQ(test, fs->users, 1);
+	put_files_struct(files);
+	ckpt_fs_put(fs);
+}
+
 static struct kunit_case ckpt_test_cases[] = {
 	KUNIT_CASE(ckpt_test_record_table),
 	KUNIT_CASE(ckpt_test_record_len),
@@ -509,6 +543,7 @@ static struct kunit_case ckpt_test_cases[] = {
 	KUNIT_CASE(ckpt_test_error_record),
 	KUNIT_CASE(ckpt_test_objhash),
 	KUNIT_CASE(ckpt_test_objhash_fill),
+	KUNIT_CASE(ckpt_test_objhash_shared),
 	KUNIT_CASE(ckpt_test_data),
 	{}
 };
