@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -1109,6 +1111,374 @@ TEST_F_TIMEOUT(tree, leak_refused, 120)
 	close(img);
 	close(logfd);
 	unlink("/tmp/ckpt-leak");
+}
+
+/* clone(2) with @flags, otherwise as fork(): 0 in the child */
+static pid_t clone_sharing(unsigned long flags)
+{
+	return syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+}
+
+/*
+ * Decode @img with ckptinfo (from PATH): 0 if it finds the image valid and
+ * prints a line with both @rec (a record name) and @want, else -1
+ */
+static int ckptinfo_has(struct image *img, const char *rec, const char *want)
+{
+	char path[64], cmd[128], line[512];
+	int fd, found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/ckpt-info.%d", getpid());
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return -1;
+	if (write(fd, img->buf, img->len) != (ssize_t)img->len) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "ckptinfo %s", path);
+	f = popen(cmd, "r");
+	while (f && fgets(line, sizeof(line), f))
+		found |= strstr(line, rec) && strstr(line, want);
+	fd = f ? pclose(f) : -1;
+	unlink(path);
+	return found && !fd ? 0 : -1;
+}
+
+/* The @nth FILES or FS record of the image, checked to be there */
+static void *shared_record(struct __test_metadata *_metadata, struct image *img,
+			   uint32_t type, int nth)
+{
+	struct ckpt_hdr *h = image_record(img, type, nth);
+
+	EXPECT_NE(NULL, h) TH_LOG("no record %u #%d", type, nth);
+	return h;
+}
+
+/*
+ * A thread of the child below, made with raw clone(2) (the child is no
+ * process glibc knows): once restored it puts fd 21 in the table of its
+ * process, which must be the shared one too. Only system calls here.
+ */
+static int fd_table_thread(void *arg)
+{
+	while (access(go, F_OK))
+		usleep(poll_us);
+	dup2(*(int *)arg, 21);
+	syscall(SYS_exit, 0);
+	return 0;
+}
+
+/* Read a byte from @fd, waiting 20 s at most: the byte, or -1 */
+static int read_byte(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char c;
+
+	if (poll(&pfd, 1, 20000) != 1 || read(fd, &c, 1) != 1)
+		return -1;
+	return c;
+}
+
+/* Wait up to 10 s for @fd to be open; 0 if it is */
+static int wait_fd(int fd)
+{
+	int i;
+
+	for (i = 0; i < 1000 && fcntl(fd, F_GETFD) < 0; i++)
+		usleep(10000);
+	return fcntl(fd, F_GETFD) < 0 ? -1 : 0;
+}
+
+/*
+ * A root and a child made with clone(CLONE_FILES): one fd table. After
+ * restart the child's thread adds fd 21; the child waits for it, adds fd
+ * 20 and reads a byte, and the root finds fds 20 and 21 in its table and
+ * the file offset moved; the root then closes fd 20 and the child sees it
+ * gone. A pipe of the shared table, with a byte in it at checkpoint,
+ * carries the child's signal. With private tables fd 20 would not be in
+ * the root's. Then the image is broken: the shared FILES record refers to
+ * the objref of an fs_struct, or to one never saved.
+ */
+TEST_F_TIMEOUT(tree, shared_fd_table, 120)
+{
+	struct ckpt_hdr_files *hf0, *hf1;
+	struct ckpt_hdr_fs *hfs0, *hfs1;
+	char path[64], msg[128], *log = NULL;
+	pid_t pids[2];
+	int p[2];
+
+	snprintf(path, sizeof(path), "/tmp/ckpt-files.%d", getpid());
+	ASSERT_EQ(0, pipe(p));
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		int fd, up[2], down[2], ret = 0;
+		pid_t child;
+		char c;
+
+		root_fds(p);
+		fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || write(fd, "0123456789", 10) != 10 || lseek(fd, 0, SEEK_SET) ||
+		    pipe(up) || pipe(down) || write(up[1], "p", 1) != 1)
+			_exit(98);
+		child = clone_sharing(CLONE_FILES);
+		if (child < 0)
+			_exit(98);
+		if (!child) {
+			char *stack = malloc(65536);
+
+			if (!stack || clone(fd_table_thread, stack + 65536, CLONE_VM | CLONE_FS |
+					    CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD, &fd) < 0)
+				_exit(98);
+			tree_ready();
+			tree_wait();
+			if (wait_fd(21))
+				_exit(27);
+			/* a new fd and the offset moved by one, for the root to see */
+			if (dup2(fd, 20) != 20)
+				_exit(21);
+			if (read(fd, &c, 1) != 1 || c != '0')
+				_exit(22);
+			if (write(up[1], "x", 1) != 1)
+				_exit(23);
+			/* the root has closed fd 20 and read a byte */
+			if (read(down[0], &c, 1) != 1 || c != 'y')
+				_exit(24);
+			if (fcntl(20, F_GETFD) != -1 || errno != EBADF)
+				_exit(25);
+			_exit(lseek(fd, 0, SEEK_CUR) != 2 ? 26 : 0);
+		}
+		if (write(p[1], &child, sizeof(child)) != sizeof(child))
+			_exit(97);
+		/* the child's too: one table */
+		close(p[0]);
+		close(p[1]);
+		tree_ready();
+		tree_wait();
+		if (read(up[0], &c, 1) != 1 || c != 'p')
+			ret = 11;
+		else if (read_byte(up[0]) != 'x')
+			ret = 12;
+		else if (fcntl(20, F_GETFD) < 0 || fcntl(21, F_GETFD) < 0)
+			ret = 13;
+		else if (lseek(fd, 0, SEEK_CUR) != 1)
+			ret = 14;
+		else if (read(20, &c, 1) != 1 || c != '1')
+			ret = 15;
+		else if (close(20) || write(down[1], "y", 1) != 1)
+			ret = 16;
+		if (ret)
+			kill(child, SIGKILL);
+		ret = reaped_ok(child, 17) && !ret ? 17 : ret;
+		_exit(ret);
+	}
+	self->root = pids[0];
+	close(p[1]);
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[1], sizeof(pid_t)));
+	close(p[0]);
+	wait_ready(pids, 2);
+
+	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
+		TH_LOG("%s", self->log);
+	self->root = 0;
+	/* the child's FILES record refers to the root's; the fs_structs are apart */
+	hf0 = shared_record(_metadata, &self->img, CKPT_HDR_FILES, 0);
+	hf1 = shared_record(_metadata, &self->img, CKPT_HDR_FILES, 1);
+	hfs0 = shared_record(_metadata, &self->img, CKPT_HDR_FS, 0);
+	hfs1 = shared_record(_metadata, &self->img, CKPT_HDR_FS, 1);
+	ASSERT_TRUE(hf0 && hf1 && hfs0 && hfs1);
+	EXPECT_EQ(0, hf0->flags);
+	EXPECT_EQ(CKPT_SHARED_REF, hf1->flags);
+	EXPECT_EQ(hf0->objref, hf1->objref);
+	EXPECT_EQ(0, hf1->nr_fds);
+	EXPECT_EQ(0, hfs1->flags);
+	EXPECT_NE(hfs0->objref, hfs1->objref);
+	EXPECT_EQ(0, ckptinfo_has(&self->img, " FILES ", " flags 0x1 nr_fds 0"));
+
+	/* an objref of another type: the child fails in its turn */
+	hf1->objref = hfs1->objref;
+	image_fix_tail(&self->img);
+	EXPECT_NE(0, run_rstr(&self->img, NULL, &log));
+	snprintf(msg, sizeof(msg), "pid %d: objref %u is not a fd table restored before",
+		 pids[1], hfs1->objref);
+	EXPECT_TRUE(log && strstr(log, msg)) TH_LOG("%s", log);
+	free(log);
+	log = NULL;
+	/* an objref never handed out: refused when validating too */
+	hf1->objref = 999;
+	image_fix_tail(&self->img);
+	EXPECT_EQ(-EINVAL, restart_image(self->img.buf, self->img.len, &log));
+	EXPECT_TRUE(log && strstr(log, "objref 999 is not a fd table")) TH_LOG("%s", log);
+	free(log);
+	unlink(path);
+}
+
+/*
+ * A root and a child made with clone(CLONE_FS): one working directory and
+ * umask. After restart the child checks them, enters another directory
+ * and sets another umask; the root sees both, goes back to / and sets a
+ * third umask, which the child sees.
+ */
+TEST_F_TIMEOUT(tree, shared_fs, 120)
+{
+	struct ckpt_hdr_files *hf1;
+	struct ckpt_hdr_fs *hfs0, *hfs1;
+	char dir[64];
+	pid_t pids[2];
+	int p[2];
+
+	snprintf(dir, sizeof(dir), "/tmp/ckpt-fs.%d", getpid());
+	ASSERT_EQ(0, mkdir(dir, 0700));
+	ASSERT_EQ(0, pipe(p));
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		int up[2], down[2], ret = 0;
+		char c, cwd[128];
+		pid_t child;
+
+		root_fds(p);
+		umask(077);
+		if (chdir("/tmp") || pipe(up) || pipe(down))
+			_exit(98);
+		child = clone_sharing(CLONE_FS);
+		if (child < 0)
+			_exit(98);
+		if (!child) {
+			close(p[0]);
+			close(p[1]);
+			tree_ready();
+			tree_wait();
+			if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/tmp"))
+				_exit(21);
+			if (chdir(dir))
+				_exit(22);
+			if (umask(027) != 077)
+				_exit(23);
+			if (write(up[1], "x", 1) != 1)
+				_exit(24);
+			/* the root has gone back to / with umask 022 */
+			if (read(down[0], &c, 1) != 1 || c != 'y')
+				_exit(25);
+			if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, "/"))
+				_exit(26);
+			_exit(umask(022) != 022 ? 27 : 0);
+		}
+		if (write(p[1], &child, sizeof(child)) != sizeof(child))
+			_exit(97);
+		close(p[0]);
+		close(p[1]);
+		tree_ready();
+		tree_wait();
+		if (read_byte(up[0]) != 'x')
+			ret = 11;
+		else if (!getcwd(cwd, sizeof(cwd)) || strcmp(cwd, dir))
+			ret = 12;
+		else if (umask(022) != 027)
+			ret = 13;
+		else if (chdir("/") || write(down[1], "y", 1) != 1)
+			ret = 14;
+		if (ret)
+			kill(child, SIGKILL);
+		ret = reaped_ok(child, 15) && !ret ? 15 : ret;
+		_exit(ret);
+	}
+	self->root = pids[0];
+	close(p[1]);
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[1], sizeof(pid_t)));
+	close(p[0]);
+	wait_ready(pids, 2);
+
+	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
+		TH_LOG("%s", self->log);
+	self->root = 0;
+	rmdir(dir);
+	hfs0 = shared_record(_metadata, &self->img, CKPT_HDR_FS, 0);
+	hfs1 = shared_record(_metadata, &self->img, CKPT_HDR_FS, 1);
+	hf1 = shared_record(_metadata, &self->img, CKPT_HDR_FILES, 1);
+	ASSERT_TRUE(hfs0 && hfs1 && hf1);
+	EXPECT_EQ(0, hfs0->flags);
+	EXPECT_EQ(077, hfs0->umask);
+	EXPECT_EQ(CKPT_SHARED_REF, hfs1->flags);
+	EXPECT_EQ(hfs0->objref, hfs1->objref);
+	EXPECT_EQ(sizeof(*hfs1), hfs1->h.len);
+	EXPECT_EQ(0, hf1->flags);
+	EXPECT_EQ(0, ckptinfo_has(&self->img, " FS ", " flags 0x1"));
+}
+
+/*
+ * An fd table or fs_struct shared with a process outside the tree: refused
+ * by name without CHECKPOINT_SUBTREE, saved as the tree's own with it.
+ */
+TEST_F_TIMEOUT(tree, shared_outside_refused, 120)
+{
+	static const struct {
+		unsigned long flags;
+		const char *what;
+	} cases[] = {
+		{ CLONE_FILES, "fd table" },
+		{ CLONE_FS, "fs_struct" },
+	};
+	char msg[128], *log;
+	unsigned int i;
+	pid_t pid;
+	int p[2];
+	long ret;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int logfd = memfd("log"), img = memfd("image");
+
+		ASSERT_EQ(0, pipe(p));
+		self->root = fork();
+		ASSERT_LE(0, self->root);
+		if (!self->root) {
+			/* the parent stays outside the tree: the child is checkpointed */
+			if (dup2(p[1], 0) < 0)
+				_exit(98);
+			close_range(1, ~0U, 0);
+			pid = clone_sharing(cases[i].flags);
+			if (pid < 0)
+				_exit(98);
+			if (!pid) {
+				pid = getpid();
+				if (write(0, &pid, sizeof(pid)) != sizeof(pid))
+					_exit(97);
+				close_range(0, ~0U, 0);
+				tree_ready();
+				for (;;)
+					pause();
+			}
+			if (!(cases[i].flags & CLONE_FILES))
+				close_range(0, ~0U, 0);
+			for (;;)
+				pause();
+		}
+		close(p[1]);
+		ASSERT_EQ(sizeof(pid), read(p[0], &pid, sizeof(pid)));
+		close(p[0]);
+		wait_ready(&pid, 1);
+
+		ret = sys_checkpoint(pid, img, 0, logfd);
+		EXPECT_EQ(-1, ret);
+		EXPECT_EQ(EBUSY, errno);
+		log = slurp(logfd, NULL);
+		snprintf(msg, sizeof(msg), "pid %d: shares its %s with a process outside the tree",
+			 pid, cases[i].what);
+		EXPECT_NE(NULL, strstr(log, msg)) TH_LOG("%s", log);
+		free(log);
+		/* left running; with CHECKPOINT_SUBTREE it is the tree's own */
+		EXPECT_EQ(0, kill(pid, 0));
+		EXPECT_LT(0, sys_checkpoint(pid, img, CHECKPOINT_SUBTREE, logfd));
+		close(img);
+		close(logfd);
+		kill(pid, SIGKILL);
+		kill(self->root, SIGKILL);
+		waitpid(self->root, NULL, 0);
+		self->root = 0;
+	}
 }
 
 /* A process that has forked 199 children: 200 processes come back */
