@@ -1010,6 +1010,82 @@ TEST_F_TIMEOUT(tree, vfork_refused, 120)
 	close(logfd);
 }
 
+static void *unshare_thread(void *arg)
+{
+	if (unshare((long)arg))
+		return NULL;
+	tree_ready();
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* A thread that unshared its fd table or fs_struct is refused by name */
+TEST_F_TIMEOUT(tree, thread_own_table_refused, 120)
+{
+	static const struct {
+		long flags;
+		const char *what;
+	} cases[] = {
+		{ CLONE_FILES, "an fd table" },
+		{ CLONE_FS, "an fs_struct" },
+	};
+	char msg[128], *log;
+	unsigned int i;
+	pid_t tid;
+	int p[2];
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int logfd = memfd("log"), img = memfd("image");
+
+		ASSERT_EQ(0, pipe(p));
+		self->root = fork();
+		ASSERT_LE(0, self->root);
+		if (!self->root) {
+			pthread_t th;
+
+			root_fds(p);
+			if (pthread_create(&th, NULL, unshare_thread, (void *)cases[i].flags))
+				_exit(98);
+			for (;;)
+				pause();
+		}
+		close(p[1]);
+		close(p[0]);
+		/* the ready file has the process's pid; the tid is its other task */
+		wait_ready(&self->root, 1);
+		tid = 0;
+		while (!tid) {
+			char path[64];
+			DIR *dir;
+			struct dirent *d;
+
+			usleep(10 * 1000);
+			snprintf(path, sizeof(path), "/proc/%d/task", self->root);
+			dir = opendir(path);
+			while (dir && (d = readdir(dir)))
+				if (atoi(d->d_name) > 0 && atoi(d->d_name) != self->root)
+					tid = atoi(d->d_name);
+			if (dir)
+				closedir(dir);
+		}
+
+		EXPECT_EQ(-1, sys_checkpoint(self->root, img, CHECKPOINT_SUBTREE, logfd));
+		EXPECT_EQ(EOPNOTSUPP, errno);
+		log = slurp(logfd, NULL);
+		snprintf(msg, sizeof(msg), "pid %d: a thread with %s of its own", tid,
+			 cases[i].what);
+		EXPECT_NE(NULL, strstr(log, msg)) TH_LOG("%s", log);
+		free(log);
+		/* left running */
+		EXPECT_EQ(0, kill(self->root, 0));
+		kill_tree(self->root);
+		self->root = 0;
+		close(img);
+		close(logfd);
+	}
+}
+
 /* An open file shared through fork: one offset, moved by one, seen by the other */
 TEST_F_TIMEOUT(tree, shared_offset, 120)
 {
