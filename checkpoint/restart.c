@@ -224,7 +224,11 @@ static int restart_next_turn(struct ckpt_ctx *ctx, u32 i)
 	}
 	WRITE_ONCE(ctx->turn_start, jiffies);
 	WRITE_ONCE(ctx->turn, i);
-	wake_up_all(&ctx->tasks[i].turn_wq);
+	/*
+	 * Current goes to sleep right after this: a sync wakeup lets the next
+	 * task run on this CPU at once, rather than wait on a busy one.
+	 */
+	wake_up_sync(&ctx->tasks[i].turn_wq);
 	return 0;
 }
 
