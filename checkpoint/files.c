@@ -711,7 +711,8 @@ static int restore_check_fd(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf, int pr
 	return ref ? ckpt_obj_check_ref(ctx, hf->objref, CKPT_OBJ_FILE) : 0;
 }
 
-static int restore_fd(struct ckpt_ctx *ctx, int prev_fd, unsigned long *restored)
+static int restore_fd(struct ckpt_ctx *ctx, int prev_fd, unsigned long *restored,
+		      unsigned int nr_old)
 {
 	const struct ckpt_file_ops *ops;
 	struct ckpt_hdr_fd *hf;
@@ -759,7 +760,8 @@ static int restore_fd(struct ckpt_ctx *ctx, int prev_fd, unsigned long *restored
 		goto out;
 	}
 done:
-	set_bit(hf->fd, restored);
+	if (hf->fd < nr_old)
+		__set_bit(hf->fd, restored);
 	ret = hf->fd;
 out:
 	kvfree(hf);
@@ -868,13 +870,17 @@ int restore_files(struct ckpt_ctx *ctx)
 		kvfree(hf);
 		return ret;
 	}
-	restored = bitmap_zalloc(CKPT_MAX_FDS, GFP_KERNEL);
+	/* the fds current has now, for those the image doesn't replace */
+	rcu_read_lock();
+	max = files_fdtable(current->files)->max_fds;
+	rcu_read_unlock();
+	restored = bitmap_zalloc(max, GFP_KERNEL);
 	if (!restored) {
 		kvfree(hf);
 		return -ENOMEM;
 	}
 	for (i = 0; i < hf->nr_fds && !ret; i++) {
-		ret = restore_fd(ctx, prev, restored);
+		ret = restore_fd(ctx, prev, restored, max);
 		if (ret >= 0) {
 			prev = ret;
 			ret = 0;
@@ -884,14 +890,9 @@ int restore_files(struct ckpt_ctx *ctx)
 	/* epoll items once the files they watch are there */
 	ret = restore_epoll_items(ctx, !ret && !(ctx->uflags & RESTART_VALIDATE)) ?: ret;
 	/* the fds of the restarting process that the image doesn't have */
-	if (!ret && !(ctx->uflags & RESTART_VALIDATE)) {
-		rcu_read_lock();
-		max = files_fdtable(current->files)->max_fds;
-		rcu_read_unlock();
-		for (fd = 0; fd < max && fd < CKPT_MAX_FDS; fd++)
-			if (!test_bit(fd, restored))
-				close_fd(fd);
-	}
+	if (!ret && !(ctx->uflags & RESTART_VALIDATE))
+		for_each_clear_bit(fd, restored, max)
+			close_fd(fd);
 	bitmap_free(restored);
 	return ret;
 }
