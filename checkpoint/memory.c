@@ -551,38 +551,88 @@ static void restore_mm_fields(struct mm_struct *mm, struct ckpt_hdr_mm *hm)
 }
 
 /*
- * Map @folio, new and filled, at @addr of the anonymous @vma of current, as
- * a write fault there would (do_anonymous_page()), but without zeroing a
- * page that is overwritten anyway. Called with the mmap lock held.
+ * Map the @nr new pages @pages[], filled, at @addr[] (ascending, within the
+ * anonymous @vma of current), as write faults there would
+ * (do_anonymous_page()), but without zeroing pages that were overwritten
+ * anyway. The page table of each run of pages is found and locked once.
+ * Called with the mmap lock held; *@mapped counts the pages mapped.
  */
-static int restore_map_anon_folio(struct vm_area_struct *vma, unsigned long addr,
-				  struct folio *folio)
+static int restore_map_anon_pages(struct vm_area_struct *vma, const u64 *addr,
+				  struct page **pages, unsigned int nr, unsigned int *mapped)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	unsigned int i, first;
+	unsigned long end;
+	struct folio *folio;
 	spinlock_t *ptl;	/* of the page table */
-	pte_t *pte, entry;
+	pte_t *pte, *ptep, entry;
+	int ret = 0;
 
-	if (anon_vma_prepare(vma) || mem_cgroup_charge(folio, mm, GFP_KERNEL))
+	if (anon_vma_prepare(vma))
 		return -ENOMEM;
-	__folio_mark_uptodate(folio);
-	entry = mk_pte(&folio->page, vma->vm_page_prot);
-	entry = pte_sw_mkyoung(entry);
-	if (vma->vm_flags & VM_WRITE)
-		entry = pte_mkwrite(pte_mkdirty(entry), vma);
-	pte = get_locked_pte(mm, addr, &ptl);
-	if (!pte)
-		return -ENOMEM;
-	if (!pte_none(ptep_get(pte)) || check_stable_address_space(mm)) {
-		pte_unmap_unlock(pte, ptl);
-		return -EFAULT;
+	for (i = 0; i < nr; i++) {
+		folio = page_folio(pages[i]);
+		if (mem_cgroup_charge(folio, mm, GFP_KERNEL))
+			return -ENOMEM;
+		__folio_mark_uptodate(folio);
 	}
-	inc_mm_counter(mm, MM_ANONPAGES);
-	folio_add_new_anon_rmap(folio, vma, addr, RMAP_EXCLUSIVE);
-	folio_add_lru_vma(folio, vma);
-	set_pte_at(mm, addr, pte, entry);
-	update_mmu_cache(vma, addr, pte);
-	pte_unmap_unlock(pte, ptl);
-	return 0;
+	i = 0;
+	while (!ret && i < nr) {
+		/* the pages of the page table that maps addr[i] */
+		end = pmd_addr_end(addr[i], vma->vm_end);
+		pte = get_locked_pte(mm, addr[i], &ptl);
+		if (!pte)
+			return -ENOMEM;
+		if (check_stable_address_space(mm)) {
+			pte_unmap_unlock(pte, ptl);
+			return -EFAULT;
+		}
+		ptep = pte - pte_index(addr[i]);
+		for (first = i; i < nr && addr[i] < end; i++) {
+			if (!pte_none(ptep_get(ptep + pte_index(addr[i])))) {
+				ret = -EFAULT;
+				break;
+			}
+			folio = page_folio(pages[i]);
+			entry = mk_pte(pages[i], vma->vm_page_prot);
+			entry = pte_sw_mkyoung(entry);
+			if (vma->vm_flags & VM_WRITE)
+				entry = pte_mkwrite(pte_mkdirty(entry), vma);
+			folio_add_new_anon_rmap(folio, vma, addr[i], RMAP_EXCLUSIVE);
+			folio_add_lru_vma(folio, vma);
+			set_pte_at(mm, addr[i], ptep + pte_index(addr[i]), entry);
+			update_mmu_cache(vma, addr[i], ptep + pte_index(addr[i]));
+		}
+		add_mm_counter(mm, MM_ANONPAGES, i - first);
+		*mapped = i;
+		pte_unmap_unlock(pte, ptl);
+	}
+	return ret;
+}
+
+/*
+ * Allocate @nr pages, not zeroed, for @addr[] in @vma of current into
+ * @pages[], as many as possible at once; return how many were allocated.
+ */
+static unsigned int restore_alloc_anon_pages(struct vm_area_struct *vma, const u64 *addr,
+					     struct page **pages, unsigned int nr)
+{
+	const gfp_t gfp = GFP_HIGHUSER_MOVABLE;
+	struct folio *folio;
+	unsigned int i;
+
+	memset(pages, 0, nr * sizeof(*pages));
+	if (IS_ENABLED(CONFIG_NUMA))
+		i = alloc_pages_bulk_array_mempolicy(gfp, nr, pages);
+	else
+		i = alloc_pages_bulk_array(gfp, nr, pages);
+	for (; i < nr; i++) {
+		folio = vma_alloc_folio(gfp, 0, vma, addr[i], false);
+		if (!folio)
+			break;
+		pages[i] = &folio->page;
+	}
+	return i;
 }
 
 /*
@@ -595,21 +645,15 @@ static int restore_anon_pages(struct ckpt_ctx *ctx, const u64 *addr, unsigned in
 			      struct ckpt_batch *b)
 {
 	struct mm_struct *mm = current->mm;
+	unsigned int got = 0, mapped = 0;
 	struct vm_area_struct *vma;
-	struct folio *folio;
-	unsigned int i = 0, mapped = 0;
 	int ret = -EFAULT;
 
 	mmap_read_lock(mm);
 	vma = vma_lookup(mm, addr[0]);
 	if (vma && vma_is_anonymous(vma) && addr[nr - 1] < vma->vm_end) {
-		for (i = 0; i < nr; i++) {
-			folio = vma_alloc_folio(GFP_HIGHUSER_MOVABLE, 0, vma, addr[i], false);
-			if (!folio)
-				break;
-			b->pages[i] = &folio->page;
-		}
-		ret = i < nr ? -ENOMEM : 0;
+		got = restore_alloc_anon_pages(vma, addr, b->pages, nr);
+		ret = got < nr ? -ENOMEM : 0;
 	}
 	mmap_read_unlock(mm);
 	if (ret) {
@@ -623,18 +667,15 @@ static int restore_anon_pages(struct ckpt_ctx *ctx, const u64 *addr, unsigned in
 	vma = vma_lookup(mm, addr[0]);
 	if (!vma || !vma_is_anonymous(vma) || addr[nr - 1] >= vma->vm_end)
 		ret = -EFAULT;
-	while (!ret && mapped < nr) {
-		ret = restore_map_anon_folio(vma, addr[mapped], page_folio(b->pages[mapped]));
-		if (!ret)
-			mapped++;
-	}
+	else
+		ret = restore_map_anon_pages(vma, addr, b->pages, nr, &mapped);
 	mmap_read_unlock(mm);
 	if (ret)
 		ckpt_err(ctx, ret, "page %#llx: cannot map it", addr[mapped]);
 out:
 	/* the pages that are not mapped */
-	while (i > mapped)
-		folio_put(page_folio(b->pages[--i]));
+	while (got > mapped)
+		put_page(b->pages[--got]);
 	return ret;
 }
 
