@@ -114,8 +114,9 @@ int ckpt_ctx_set_file(struct ckpt_ctx *ctx, struct file *file, int fd)
  */
 void ckpt_ctx_sync_fpos(struct ckpt_ctx *ctx)
 {
+	/* the bytes read ahead were not used */
 	if (ctx->file && !(ctx->file->f_mode & FMODE_STREAM))
-		ctx->file->f_pos = ctx->fpos;
+		ctx->file->f_pos = ctx->fpos - (ctx->rbuf_len - ctx->rbuf_pos);
 }
 
 /**
@@ -140,6 +141,7 @@ static void ckpt_ctx_release(struct kref *ref)
 	ckpt_tree_free(ctx);
 	ckpt_ipc_free(ctx);
 	ckpt_obj_hash_free(ctx);
+	kfree(ctx->rbuf);
 	kfree(ctx->logbuf);
 	kfree(ctx->scratch);
 	kfree(ctx);

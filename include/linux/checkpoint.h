@@ -120,6 +120,10 @@ struct ckpt_task_state {
  * @abort: restart: a task failed (negative errno): all give up
  * @epolls: restart: epoll files of the task being restored whose items
  *	are added once its fd table is (epoll.c)
+ * @rbuf: restart from a regular file: bytes of the image read ahead
+ *	(io.c), CKPT_READ_AHEAD at most, or NULL
+ * @rbuf_len: bytes in @rbuf
+ * @rbuf_pos: bytes of @rbuf used; @fpos is past @rbuf_len of them
  */
 struct ckpt_ctx {
 	struct kref ref;
@@ -158,7 +162,12 @@ struct ckpt_ctx {
 	bool done;
 	int abort;
 	struct list_head epolls;
+	char *rbuf;
+	u32 rbuf_len;
+	u32 rbuf_pos;
 };
+
+#define CKPT_READ_AHEAD		8192	/* bytes of image restart reads at once */
 
 /* ctx.c: the context, logging and errors */
 struct ckpt_ctx *ckpt_ctx_alloc(unsigned int kflags, unsigned long uflags);
