@@ -248,6 +248,10 @@ struct ckpt_batch {
 	struct ckpt_hdr_pages *hp;
 	struct page **pages;
 	struct bio_vec *bv;
+	/* restart: the file of the last file mapping, its path and open flags */
+	struct file *file;
+	char *path;
+	int oflags;
 };
 
 static int ckpt_batch_alloc(struct ckpt_batch *b)
@@ -260,6 +264,9 @@ static int ckpt_batch_alloc(struct ckpt_batch *b)
 
 static void ckpt_batch_free(struct ckpt_batch *b)
 {
+	if (b->file)
+		fput(b->file);
+	kfree(b->path);
 	kvfree(b->hp);
 	kvfree(b->pages);
 	kvfree(b->bv);
@@ -772,7 +779,34 @@ static int restore_shmat(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv)
 	return 0;
 }
 
-static int restore_map(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv)
+/*
+ * Open @path with @oflags for a file mapping, or reuse the file the last
+ * one was opened from (the segments of a program or a library follow each
+ * other), as the program's loader mapped them all from one open file.
+ */
+static struct file *restore_map_open(struct ckpt_batch *b, const char *path, int oflags)
+{
+	struct file *file;
+	char *copy;
+
+	if (b->file && b->oflags == oflags && !strcmp(b->path, path))
+		return get_file(b->file);
+	file = filp_open(path, oflags, 0);
+	if (IS_ERR(file))
+		return file;
+	copy = kstrdup(path, GFP_KERNEL);
+	if (copy) {
+		if (b->file)
+			fput(b->file);
+		kfree(b->path);
+		b->file = get_file(file);
+		b->path = copy;
+		b->oflags = oflags;
+	}
+	return file;
+}
+
+static int restore_map(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv, struct ckpt_batch *b)
 {
 	unsigned long len = hv->end - hv->start, prot = restore_prot(hv->flags);
 	unsigned long flags = MAP_FIXED_NOREPLACE, addr;
@@ -806,9 +840,10 @@ static int restore_map(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv)
 	case CKPT_VMA_FILE:
 	case CKPT_VMA_SHM_FILE:
 		flags |= hv->kind == CKPT_VMA_FILE ? MAP_PRIVATE : MAP_SHARED;
-		file = filp_open(hv->path, (hv->kind == CKPT_VMA_SHM_FILE &&
-					    (hv->flags & CKPT_VMA_WRITE) ? O_RDWR : O_RDONLY) |
-				 O_LARGEFILE, 0);
+		file = restore_map_open(b, hv->path,
+					(hv->kind == CKPT_VMA_SHM_FILE &&
+					 (hv->flags & CKPT_VMA_WRITE) ? O_RDWR : O_RDONLY) |
+					O_LARGEFILE);
 		if (IS_ERR(file))
 			return ckpt_err(ctx, PTR_ERR(file), "vma %#llx: cannot open %s", hv->start,
 					hv->path);
@@ -858,7 +893,7 @@ static int restore_vma(struct ckpt_ctx *ctx, u64 *prev_end, struct ckpt_batch *b
 			       ctx->rec_pos, hv->h.len);
 	}
 	if (!ret && !(ctx->uflags & RESTART_VALIDATE))
-		ret = restore_map(ctx, hv);
+		ret = restore_map(ctx, hv, b);
 	next = hv->start;
 	left = hv->nr_pages;
 	while (!ret && left)
