@@ -802,24 +802,92 @@ TEST_F_TIMEOUT(tree, daemon_root, 120)
 
 #define VM_STACK	(256 * 1024)
 
+/*
+ * The processes of a CLONE_VM pair talk through memory they share: the
+ * root says vm_word 1, the child answers 2.
+ */
 static const char vm_text[] = "mapped after restart";
-static atomic_long vm_word;		/* written by the CLONE_VM child */
-static atomic_uintptr_t vm_page;	/* mapped by its parent after restart */
+static atomic_long vm_word;
+static atomic_uintptr_t vm_page;	/* mapped by the root after restart */
 
-/* The child of a CLONE_VM clone: after restart, memory is still shared */
-static int vm_child(void *arg)
+/* Wait up to 10 s for vm_word to be @v: 1 if it is */
+static int vm_wait(long v)
 {
 	int i;
 
+	for (i = 0; i < 1000 && vm_word != v; i++)
+		usleep(10 * 1000);
+	return vm_word == v;
+}
+
+/*
+ * A tree of two processes: the root clones a child with CLONE_VM and
+ * @flags that runs @child_fn, and after restart runs @root_fn; each
+ * checks from its side that they still share what @flags shares. It is
+ * checkpointed and restarted under the test's eyes.
+ */
+static void vm_pair_cycle(struct __test_metadata *_metadata, pid_t *root, struct image *img,
+			  char **log, unsigned long flags, int (*child_fn)(void *),
+			  int (*root_fn)(void))
+{
+	pid_t pids[2];
+	int p[2];
+
+	ASSERT_EQ(0, pipe(p));
+	vm_word = 0;
+	pids[0] = fork();
+	ASSERT_LE(0, pids[0]);
+	if (!pids[0]) {
+		char *stack = mmap(NULL, VM_STACK, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		pid_t child;
+
+		root_fds(p);
+		if (stack == MAP_FAILED)
+			_exit(98);
+		close(p[0]);
+		child = clone(child_fn, stack + VM_STACK, CLONE_VM | flags | SIGCHLD, NULL);
+		if (child < 0 || write(p[1], &child, sizeof(child)) != sizeof(child))
+			_exit(97);
+		close(p[1]);
+		tree_ready();
+		tree_wait();
+		_exit(root_fn() ?: reaped_ok(child, 13));
+	}
+	*root = pids[0];
+	close(p[1]);
+	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[1], sizeof(pid_t)));
+	close(p[0]);
+	wait_ready(pids, 2);
+
+	EXPECT_EQ(0, tree_cycle(*root, CHECKPOINT_SUBTREE, img, log))
+		TH_LOG("%s", *log);
+	*root = 0;
+}
+
+/* The CLONE_VM child: a mapping its parent made after restart is its */
+static int vm_child(void *arg)
+{
 	tree_ready();
 	tree_wait();
-	/* a mapping its parent made after restart is there, with its contents */
-	for (i = 0; i < 1000 && !vm_page; i++)
-		usleep(10 * 1000);
-	if (!vm_page || strcmp((char *)vm_page, vm_text))
+	if (!vm_wait(1) || !vm_page || strcmp((char *)vm_page, vm_text))
 		return 21;
-	vm_word = 0x5a5a;
+	vm_word = 2;
 	return 0;
+}
+
+static int vm_root(void)
+{
+	char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+
+	if (page == MAP_FAILED)
+		return 11;
+	memcpy(page, vm_text, sizeof(vm_text));
+	vm_page = (uintptr_t)page;
+	vm_word = 1;
+	/* what the child writes, this process reads */
+	return vm_wait(2) ? 0 : 12;
 }
 
 /*
@@ -829,51 +897,8 @@ static int vm_child(void *arg)
 TEST_F_TIMEOUT(tree, shared_address_space, 120)
 {
 	struct ckpt_hdr_mm *mm;
-	pid_t pids[2];
-	int p[2];
 
-	ASSERT_EQ(0, pipe(p));
-	pids[0] = fork();
-	ASSERT_LE(0, pids[0]);
-	if (!pids[0]) {
-		char *stack = mmap(NULL, VM_STACK, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		pid_t child;
-		char *page;
-		int i;
-
-		root_fds(p);
-		if (stack == MAP_FAILED)
-			_exit(98);
-		close(p[0]);
-		child = clone(vm_child, stack + VM_STACK, CLONE_VM | SIGCHLD, NULL);
-		if (child < 0 || write(p[1], &child, sizeof(child)) != sizeof(child))
-			_exit(97);
-		close(p[1]);
-		tree_ready();
-		tree_wait();
-		page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			    -1, 0);
-		if (page == MAP_FAILED)
-			_exit(11);
-		memcpy(page, vm_text, sizeof(vm_text));
-		vm_page = (uintptr_t)page;
-		/* what the child writes, this process reads */
-		for (i = 0; i < 1000 && vm_word != 0x5a5a; i++)
-			usleep(10 * 1000);
-		if (vm_word != 0x5a5a)
-			_exit(12);
-		_exit(reaped_ok(child, 13));
-	}
-	self->root = pids[0];
-	close(p[1]);
-	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[1], sizeof(pid_t)));
-	close(p[0]);
-	wait_ready(pids, 2);
-
-	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
-		TH_LOG("%s", self->log);
-	self->root = 0;
+	vm_pair_cycle(_metadata, &self->root, &self->img, &self->log, 0, vm_child, vm_root);
 	/* saved once: the second MM record only names the first */
 	mm = (void *)image_record(&self->img, CKPT_HDR_MM, 0);
 	ASSERT_NE(NULL, mm);
@@ -888,17 +913,14 @@ static void vm_handler(int sig)
 {
 }
 
-/* A CLONE_SIGHAND child: a handler its parent sets after restart is its */
+/* The CLONE_SIGHAND child: a handler its parent sets after restart is its */
 static int sighand_child(void *arg)
 {
 	struct sigaction sa;
-	int i;
 
 	tree_ready();
 	tree_wait();
-	for (i = 0; i < 1000 && !vm_word; i++)
-		usleep(10 * 1000);
-	if (sigaction(SIGUSR2, NULL, &sa) || sa.sa_handler != vm_handler)
+	if (!vm_wait(1) || sigaction(SIGUSR2, NULL, &sa) || sa.sa_handler != vm_handler)
 		return 21;
 	/* and one it sets is its parent's */
 	signal(SIGURG, vm_handler);
@@ -906,54 +928,26 @@ static int sighand_child(void *arg)
 	return 0;
 }
 
+static int sighand_root(void)
+{
+	struct sigaction sa;
+
+	signal(SIGUSR2, vm_handler);
+	vm_word = 1;
+	if (!vm_wait(2))
+		return 11;
+	if (sigaction(SIGURG, NULL, &sa) || sa.sa_handler != vm_handler)
+		return 12;
+	return 0;
+}
+
 /* Two processes share signal handlers (CLONE_VM | CLONE_SIGHAND) */
 TEST_F_TIMEOUT(tree, shared_signal_handlers, 120)
 {
 	struct ckpt_hdr_sighand *sh;
-	pid_t pids[2];
-	int p[2];
 
-	ASSERT_EQ(0, pipe(p));
-	vm_word = 0;
-	pids[0] = fork();
-	ASSERT_LE(0, pids[0]);
-	if (!pids[0]) {
-		char *stack = mmap(NULL, VM_STACK, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		struct sigaction sa;
-		pid_t child;
-		int i;
-
-		root_fds(p);
-		if (stack == MAP_FAILED)
-			_exit(98);
-		close(p[0]);
-		child = clone(sighand_child, stack + VM_STACK, CLONE_VM | CLONE_SIGHAND | SIGCHLD,
-			      NULL);
-		if (child < 0 || write(p[1], &child, sizeof(child)) != sizeof(child))
-			_exit(97);
-		close(p[1]);
-		tree_ready();
-		tree_wait();
-		signal(SIGUSR2, vm_handler);
-		vm_word = 1;
-		for (i = 0; i < 1000 && vm_word != 2; i++)
-			usleep(10 * 1000);
-		if (vm_word != 2)
-			_exit(11);
-		if (sigaction(SIGURG, NULL, &sa) || sa.sa_handler != vm_handler)
-			_exit(12);
-		_exit(reaped_ok(child, 13));
-	}
-	self->root = pids[0];
-	close(p[1]);
-	ASSERT_EQ(sizeof(pid_t), read(p[0], &pids[1], sizeof(pid_t)));
-	close(p[0]);
-	wait_ready(pids, 2);
-
-	EXPECT_EQ(0, tree_cycle(self->root, CHECKPOINT_SUBTREE, &self->img, &self->log))
-		TH_LOG("%s", self->log);
-	self->root = 0;
+	vm_pair_cycle(_metadata, &self->root, &self->img, &self->log, CLONE_SIGHAND,
+		      sighand_child, sighand_root);
 	/* saved once: the second SIGHAND record only names the first */
 	sh = (void *)image_record(&self->img, CKPT_HDR_SIGHAND, 1);
 	ASSERT_NE(NULL, sh);
