@@ -230,28 +230,6 @@ static void restore_share_files(struct files_struct *files)
 		put_files_struct(old);
 }
 
-/*
- * An FS or FILES record with CKPT_SHARED_REF: check that @objref names an
- * object of @type restored before, and return it (NULL when validating),
- * or an ERR_PTR(), logged.
- */
-static void *restore_shared_ref(struct ckpt_ctx *ctx, u32 objref, u32 type)
-{
-	const char *what = type == CKPT_OBJ_FS ? "fs_struct" : "fd table";
-	void *ptr = NULL;
-
-	if (!objref || objref > ckpt_obj_last(ctx))
-		goto bad;
-	if (ctx->uflags & RESTART_VALIDATE)
-		return NULL;
-	ptr = ckpt_obj_peek(ctx, objref, type);
-	if (ptr)
-		return ptr;
-bad:
-	return ERR_PTR(ckpt_err(ctx, -EINVAL, "pid %d: objref %u is not a %s restored before",
-				ctx->pid, objref, what));
-}
-
 static int restore_fs(struct ckpt_ctx *ctx)
 {
 	struct ckpt_hdr_fs *hf;
@@ -269,7 +247,7 @@ static int restore_fs(struct ckpt_ctx *ctx)
 		goto out;
 	}
 	if (hf->flags) {
-		fs = restore_shared_ref(ctx, hf->objref, CKPT_OBJ_FS);
+		fs = ckpt_obj_shared(ctx, hf->objref, CKPT_OBJ_FS, "a fs_struct");
 		if (IS_ERR(fs))
 			ret = PTR_ERR(fs);
 		else if (fs && fs != current->fs)
@@ -280,15 +258,10 @@ static int restore_fs(struct ckpt_ctx *ctx)
 				hf->h.len - sizeof(*hf));
 	if (!ret && hf->umask & ~0777)
 		ret = ckpt_err(ctx, -EINVAL, "fs: bad umask %#o", hf->umask);
-	if (ret)
-		goto out;
-	if (ctx->uflags & RESTART_VALIDATE) {
-		ret = ckpt_obj_check_new(ctx, hf->objref, CKPT_OBJ_FS);
-		goto out;
-	}
 	/* restore_mm() made sure only current's threads share current->fs */
-	ret = ckpt_obj_insert(ctx, hf->objref, current->fs, CKPT_OBJ_FS);
-	if (ret)
+	if (!ret)
+		ret = ckpt_obj_restored(ctx, hf->objref, current->fs, CKPT_OBJ_FS);
+	if (ret || (ctx->uflags & RESTART_VALIDATE))
 		goto out;
 	ret = kern_path(hf->cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &pwd);
 	if (!ret) {
@@ -854,7 +827,7 @@ int restore_files(struct ckpt_ctx *ctx)
 		return ret;
 	}
 	if (hf->flags) {
-		files = restore_shared_ref(ctx, hf->objref, CKPT_OBJ_FILES);
+		files = ckpt_obj_shared(ctx, hf->objref, CKPT_OBJ_FILES, "a fd table");
 		kvfree(hf);
 		if (IS_ERR(files))
 			return PTR_ERR(files);
@@ -863,9 +836,7 @@ int restore_files(struct ckpt_ctx *ctx)
 		return 0;
 	}
 	/* its fds are restored in current's own table: restore_mm() checked it */
-	ret = ctx->uflags & RESTART_VALIDATE ?
-	      ckpt_obj_check_new(ctx, hf->objref, CKPT_OBJ_FILES) :
-	      ckpt_obj_insert(ctx, hf->objref, current->files, CKPT_OBJ_FILES);
+	ret = ckpt_obj_restored(ctx, hf->objref, current->files, CKPT_OBJ_FILES);
 	if (ret) {
 		kvfree(hf);
 		return ret;

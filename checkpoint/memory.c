@@ -981,12 +981,9 @@ static int restore_mm_shared(struct ckpt_ctx *ctx, struct ckpt_hdr_mm *hm)
 		return ckpt_err(ctx, -EINVAL,
 				"pid %d: mm: shares address space %u and has fields of its own",
 				ctx->pid, hm->objref);
-	ret = ckpt_obj_check_ref(ctx, hm->objref, CKPT_OBJ_MM);
-	if (ret || (ctx->uflags & RESTART_VALIDATE))
-		return ret;
-	mm = ckpt_obj_fetch(ctx, hm->objref, CKPT_OBJ_MM);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
+	mm = ckpt_obj_shared(ctx, hm->objref, CKPT_OBJ_MM, "an address space");
+	if (IS_ERR_OR_NULL(mm))
+		return PTR_ERR_OR_ZERO(mm);
 	ret = restore_check_alone(ctx);
 	if (ret)
 		return ret;
@@ -1033,9 +1030,7 @@ int restore_mm(struct ckpt_ctx *ctx)
 	}
 	ret = restore_check_mm(ctx, hm);
 	if (!ret)
-		ret = ctx->uflags & RESTART_VALIDATE ?
-		      ckpt_obj_check_new(ctx, hm->objref, CKPT_OBJ_MM) :
-		      ckpt_obj_insert(ctx, hm->objref, mm, CKPT_OBJ_MM);
+		ret = ckpt_obj_restored(ctx, hm->objref, mm, CKPT_OBJ_MM);
 	if (!ret && (ctx->uflags & RESTART_VALIDATE)) {
 		ret = ckpt_batch_alloc(&b);
 		for (i = 0; i < hm->nr_vmas && !ret; i++)

@@ -421,3 +421,45 @@ void *ckpt_obj_peek(struct ckpt_ctx *ctx, u32 objref, u32 type)
 
 	return obj && obj->type == type ? obj->ptr : NULL;
 }
+
+/**
+ * ckpt_obj_restored - file an object current restored in place
+ * @ctx: restart context
+ * @objref: the objref the image gives it: must be the next one
+ * @ptr: the object (current's own fd table, address space...)
+ * @type: its CKPT_OBJ_* type
+ *
+ * When validating, where nothing is restored, only takes @objref.
+ *
+ * Return: as ckpt_obj_insert() or ckpt_obj_check_new().
+ */
+int ckpt_obj_restored(struct ckpt_ctx *ctx, u32 objref, void *ptr, u32 type)
+{
+	if (ctx->uflags & RESTART_VALIDATE)
+		return ckpt_obj_check_new(ctx, objref, type);
+	return ckpt_obj_insert(ctx, objref, ptr, type);
+}
+
+/**
+ * ckpt_obj_shared - the object of an earlier task that current shares
+ * @ctx: restart context
+ * @objref: objref from the image
+ * @type: the CKPT_OBJ_* type the record implies
+ * @what: the object, for the message ("a fd table")
+ *
+ * Return: the object, without a new reference; NULL when validating,
+ * where only the range of @objref is checked; or ERR_PTR(-EINVAL), logged
+ * with the pid of the task being restored.
+ */
+void *ckpt_obj_shared(struct ckpt_ctx *ctx, u32 objref, u32 type, const char *what)
+{
+	void *ptr = NULL;
+
+	if (objref && objref <= ckpt_obj_last(ctx)) {
+		if (ctx->uflags & RESTART_VALIDATE)
+			return NULL;
+		ptr = ckpt_obj_peek(ctx, objref, type);
+	}
+	return ptr ?: ERR_PTR(ckpt_err(ctx, -EINVAL, "pid %d: objref %u is not %s restored before",
+				       ctx->pid, objref, what));
+}

@@ -439,18 +439,14 @@ static int restore_check_sighand(struct ckpt_ctx *ctx, struct ckpt_hdr_sighand *
 static int restore_sighand_shared(struct ckpt_ctx *ctx, struct ckpt_hdr_sighand *hs)
 {
 	struct sighand_struct *sh, *old;
-	int ret;
 
 	if (hs->nr || memchr_inv(hs->action, 0, sizeof(hs->action)))
 		return ckpt_err(ctx, -EINVAL,
 				"pid %d: sighand: shares handlers %u and has %u of its own",
 				ctx->pid, hs->objref, hs->nr);
-	ret = ckpt_obj_check_ref(ctx, hs->objref, CKPT_OBJ_SIGHAND);
-	if (ret || (ctx->uflags & RESTART_VALIDATE))
-		return ret;
-	sh = ckpt_obj_fetch(ctx, hs->objref, CKPT_OBJ_SIGHAND);
-	if (IS_ERR(sh))
-		return PTR_ERR(sh);
+	sh = ckpt_obj_shared(ctx, hs->objref, CKPT_OBJ_SIGHAND, "signal handlers");
+	if (IS_ERR_OR_NULL(sh))
+		return PTR_ERR_OR_ZERO(sh);
 	if (get_nr_threads(current) != 1)
 		return ckpt_err(ctx, -EINVAL,
 				"pid %d: shares signal handlers %u and has threads: not supported",
@@ -662,11 +658,9 @@ int restore_signals(struct ckpt_ctx *ctx)
 	}
 	ret = restore_check_sighand(ctx, st->sighand);
 	if (!ret)
-		ret = ctx->uflags & RESTART_VALIDATE ?
-		      ckpt_obj_check_new(ctx, st->sighand->objref, CKPT_OBJ_SIGHAND) :
-		      ckpt_obj_insert(ctx, st->sighand->objref,
-				      rcu_dereference_protected(current->sighand, true),
-				      CKPT_OBJ_SIGHAND);
+		ret = ckpt_obj_restored(ctx, st->sighand->objref,
+					rcu_dereference_protected(current->sighand, true),
+					CKPT_OBJ_SIGHAND);
 	if (ret)
 		return ret;
 signal:

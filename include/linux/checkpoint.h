@@ -211,6 +211,8 @@ u32 ckpt_obj_last(struct ckpt_ctx *ctx);
 int ckpt_obj_check_ref(struct ckpt_ctx *ctx, u32 objref, u32 type);
 void *ckpt_obj_fetch(struct ckpt_ctx *ctx, u32 objref, u32 type);
 void *ckpt_obj_peek(struct ckpt_ctx *ctx, u32 objref, u32 type);
+int ckpt_obj_restored(struct ckpt_ctx *ctx, u32 objref, void *ptr, u32 type);
+void *ckpt_obj_shared(struct ckpt_ctx *ctx, u32 objref, u32 type, const char *what);
 
 /* header.c: the image header */
 void ckpt_fill_header(struct ckpt_ctx *ctx, struct ckpt_hdr_header *hh);
