@@ -27,7 +27,8 @@
  *  - checkpoint and restart time: from fork() of the tool until the tool
  *    exited (checkpoint) or the restored workload runs its own code again,
  *    seen as its beat counter moving (restart; CRIU's tool must also have
- *    exited);
+ *    exited). The bench sleeps on a futex the workload wakes at its first
+ *    beat, so as not to take a CPU from the restore;
  *  - freeze time, from the target's side: while a checkpoint runs, the
  *    workload spins on clock_gettime(), counting beats, and keeps the
  *    longest gap between two turns of its loop, which it reports
@@ -62,6 +63,7 @@
 #include <sys/wait.h>
 
 #include <linux/checkpoint_hdr.h>
+#include <linux/futex.h>
 
 #include "common.h"
 
@@ -76,6 +78,8 @@ struct shared {
 	uint64_t reports;	/* reports written, the first when ready */
 	double gap;		/* the longest gap of the last measurement, s */
 	int32_t status;		/* 1: the memory is as it was written */
+	uint32_t waiting;	/* the bench waits on @woken for a beat */
+	uint32_t woken;		/* futex: bumped at a beat while it waits */
 };
 
 enum { OURS, CRIU, NR_TOOLS };
@@ -256,6 +260,11 @@ static void workload_main(const struct workload *w)
 					gap = t - prev;
 				prev = t;
 				__atomic_add_fetch(&sh->beat, 1, __ATOMIC_RELAXED);
+				if (__atomic_exchange_n(&sh->waiting, 0, __ATOMIC_ACQ_REL)) {
+					__atomic_add_fetch(&sh->woken, 1, __ATOMIC_RELEASE);
+					syscall(SYS_futex, &sh->woken, FUTEX_WAKE, 1, NULL, NULL,
+						0);
+				}
 				sig = sigtimedwait(&sigs, NULL, &zero);
 			} while (sig != SIGUSR2);
 		}
@@ -612,10 +621,11 @@ static void restart(int tool, pid_t pid, struct shared *sh, struct run *r)
 	const char *const ours[] = { "rstr", NULL };
 	const char *const theirs[] = { criu, "restore", "-D", cdir, "-o", "restore.log", "-d",
 				       NULL };
+	const struct timespec tick = { 0, 2000000 };
 	int status = 0, ok, done = tool == OURS, running = 0;
 	uint64_t beat = load(&sh->beat);
+	uint32_t woken;
 	struct rusage ru;
-	unsigned long n;
 	double t;
 	pid_t c;
 
@@ -624,22 +634,25 @@ static void restart(int tool, pid_t pid, struct shared *sh, struct run *r)
 	clear_log();
 	/*
 	 * The workload was saved in its measuring loop: restored, it counts
-	 * beats again. Watch for that without sleeping, not to add a timer
-	 * tick to the time.
+	 * beats again. Wait for that on a futex the workload wakes, not
+	 * spinning on a CPU the restore could use, and not on a timer tick:
+	 * the timeout only looks after the tool's exit or failure. CRIU's
+	 * restore -d has exited once its workload runs; rstr stays its parent.
 	 */
+	__atomic_store_n(&sh->waiting, 1, __ATOMIC_RELEASE);
 	t = now();
 	c = spawn(tool == OURS ? ours : theirs, tool == OURS ? image : NULL, NULL);
-	for (n = 0; ; n++) {
+	for (;;) {
+		woken = __atomic_load_n(&sh->woken, __ATOMIC_ACQUIRE);
 		running = load(&sh->beat) != beat;
 		if (running && done)
 			break;
-		if (n % 1024)
-			continue;
-		if (!done && wait4(c, &status, WNOHANG, &ru) == c) {
+		if (!done && wait4(c, &status, running ? 0 : WNOHANG, &ru) == c) {
 			done = 1;
 			r->rstr_kib = ru.ru_maxrss;
 			if (!WIFEXITED(status) || WEXITSTATUS(status))
 				break;
+			continue;
 		}
 		if (tool == OURS && waitpid(c, &status, WNOHANG) == c)
 			break;
@@ -647,6 +660,8 @@ static void restart(int tool, pid_t pid, struct shared *sh, struct run *r)
 			status = -1;
 			break;
 		}
+		if (!running)
+			syscall(SYS_futex, &sh->woken, FUTEX_WAIT, woken, &tick, NULL, 0);
 	}
 	t = now() - t;
 	if (!running || !done) {
