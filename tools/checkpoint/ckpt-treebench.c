@@ -8,10 +8,11 @@
  * For each N: a root process forks N - 1 children, which wait in pause();
  * the bench checkpoints the tree (CHECKPOINT_KILL) to DIR/tree.img and
  * restarts it with rstr (from PATH). The restored root finds DIR/tree.go,
- * kills its children, reaps them and exits, and rstr exits with it: the
- * restart time runs from starting rstr to that exit, so it includes
- * recreating, restoring and resuming every process. Prints one line per N
- * with both times and the time per process.
+ * notes the time in DIR/tree.up, kills its children, reaps them and exits,
+ * and rstr exits with it: the restart time runs from starting rstr to that
+ * exit, so it includes recreating, restoring and resuming every process and
+ * the teardown; the "up" time ends when the restored root runs. Prints one
+ * line per N with the times and the times per process.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,9 +38,10 @@ static void die(const char *what)
 }
 
 /* The root of a tree of @n processes; says it is ready on @ready */
-static void root(int n, int ready, const char *go)
+static void root(int n, int ready, const char *go, const char *up)
 {
 	pid_t *kids = calloc(n, sizeof(pid_t));
+	double t;
 	int i, fd;
 
 	for (i = 1; i < n; i++) {
@@ -60,6 +62,11 @@ static void root(int n, int ready, const char *go)
 	/* only the restored root gets past this: the go file exists by then */
 	while (access(go, F_OK))
 		usleep(10 * 1000);
+	t = now();
+	fd = open(up, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, &t, sizeof(t)) != sizeof(t))
+		_exit(1);
+	close(fd);
 	for (i = 1; i < n; i++)
 		kill(kids[i], SIGKILL);
 	for (i = 1; i < n; i++)
@@ -69,14 +76,16 @@ static void root(int n, int ready, const char *go)
 
 static void bench(const char *dir, int n)
 {
-	char img[4096], go[4096], r;
-	double t0, t1, t2;
+	char img[4096], go[4096], up[4096], r;
+	double t0, t1, t2, t3;
 	int p[2], fd, status, i;
 	pid_t pid, rstr;
 
 	snprintf(img, sizeof(img), "%s/tree.img", dir);
 	snprintf(go, sizeof(go), "%s/tree.go", dir);
+	snprintf(up, sizeof(up), "%s/tree.up", dir);
 	unlink(go);
+	unlink(up);
 	if (pipe(p))
 		die("pipe");
 	pid = fork();
@@ -84,7 +93,7 @@ static void bench(const char *dir, int n)
 		die("fork");
 	if (!pid) {
 		close(p[0]);
-		root(n, p[1], go);
+		root(n, p[1], go, up);
 	}
 	close(p[1]);
 	if (read(p[0], &r, 1) != 1)
@@ -123,10 +132,17 @@ static void bench(const char *dir, int n)
 		exit(1);
 	}
 	t2 = now() - t0;
-	printf("%6d %9.3f %9.3f %9.2f %9.2f\n", n, t1, t2, t1 * 1e3 / n, t2 * 1e3 / n);
+	fd = open(up, O_RDONLY);
+	if (fd < 0 || read(fd, &t3, sizeof(t3)) != sizeof(t3))
+		die(up);
+	close(fd);
+	t3 -= t0;
+	printf("%6d %9.3f %9.3f %9.3f %9.2f %9.2f %9.2f\n", n, t1, t3, t2, t1 * 1e3 / n,
+	       t3 * 1e3 / n, t2 * 1e3 / n);
 	fflush(stdout);
 	unlink(img);
 	unlink(go);
+	unlink(up);
 }
 
 int main(int argc, char **argv)
@@ -140,7 +156,8 @@ int main(int argc, char **argv)
 	/* the processes of a killed tree come back to us to be reaped */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1))
 		die("PR_SET_CHILD_SUBREAPER");
-	printf("%6s %9s %9s %9s %9s\n", "procs", "ckpt s", "restart s", "ckpt ms/p", "rst ms/p");
+	printf("%6s %9s %9s %9s %9s %9s %9s\n", "procs", "ckpt s", "up s", "restart s",
+	       "ckpt ms/p", "up ms/p", "rst ms/p");
 	for (i = 2; i < argc; i++)
 		bench(argv[1], atoi(argv[i]));
 	return 0;
