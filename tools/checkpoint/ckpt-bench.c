@@ -621,7 +621,7 @@ static void restart(int tool, pid_t pid, struct shared *sh, struct run *r)
 	const char *const ours[] = { "rstr", NULL };
 	const char *const theirs[] = { criu, "restore", "-D", cdir, "-o", "restore.log", "-d",
 				       NULL };
-	const struct timespec tick = { 0, 2000000 };
+	const struct timespec tick = { 0, 1000000 };
 	int status = 0, ok, done = tool == OURS, running = 0;
 	uint64_t beat = load(&sh->beat);
 	uint32_t woken;
@@ -636,8 +636,9 @@ static void restart(int tool, pid_t pid, struct shared *sh, struct run *r)
 	 * The workload was saved in its measuring loop: restored, it counts
 	 * beats again. Wait for that on a futex the workload wakes, not
 	 * spinning on a CPU the restore could use, and not on a timer tick:
-	 * the timeout only looks after the tool's exit or failure. CRIU's
-	 * restore -d has exited once its workload runs; rstr stays its parent.
+	 * the timeout only looks after the tool's exit or failure (CRIU's
+	 * restore -d must also have exited; rstr stays the parent of the
+	 * workload). Nothing here blocks for longer than the tick.
 	 */
 	__atomic_store_n(&sh->waiting, 1, __ATOMIC_RELEASE);
 	t = now();
@@ -647,7 +648,7 @@ static void restart(int tool, pid_t pid, struct shared *sh, struct run *r)
 		running = load(&sh->beat) != beat;
 		if (running && done)
 			break;
-		if (!done && wait4(c, &status, running ? 0 : WNOHANG, &ru) == c) {
+		if (!done && wait4(c, &status, WNOHANG, &ru) == c) {
 			done = 1;
 			r->rstr_kib = ru.ru_maxrss;
 			if (!WIFEXITED(status) || WEXITSTATUS(status))
@@ -660,8 +661,8 @@ static void restart(int tool, pid_t pid, struct shared *sh, struct run *r)
 			status = -1;
 			break;
 		}
-		if (!running)
-			syscall(SYS_futex, &sh->woken, FUTEX_WAIT, woken, &tick, NULL, 0);
+		/* a beat wakes it; once running, the tick paces the checks for criu's exit */
+		syscall(SYS_futex, &sh->woken, FUTEX_WAIT, woken, &tick, NULL, 0);
 	}
 	t = now() - t;
 	if (!running || !done) {
