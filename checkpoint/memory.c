@@ -642,6 +642,14 @@ static unsigned int restore_alloc_anon_pages(struct vm_area_struct *vma, const u
 	return i;
 }
 
+/* The anonymous VMA of current that holds all of @addr[@nr]; mmap lock held */
+static struct vm_area_struct *restore_anon_vma(const u64 *addr, unsigned int nr)
+{
+	struct vm_area_struct *vma = vma_lookup(current->mm, addr[0]);
+
+	return vma && vma_is_anonymous(vma) && addr[nr - 1] < vma->vm_end ? vma : NULL;
+}
+
 /*
  * Read @nr pages of a private anonymous mapping of current, at @addr[]
  * (within one VMA, in order): into new pages that are not zeroed first,
@@ -657,8 +665,8 @@ static int restore_anon_pages(struct ckpt_ctx *ctx, const u64 *addr, unsigned in
 	int ret = -EFAULT;
 
 	mmap_read_lock(mm);
-	vma = vma_lookup(mm, addr[0]);
-	if (vma && vma_is_anonymous(vma) && addr[nr - 1] < vma->vm_end) {
+	vma = restore_anon_vma(addr, nr);
+	if (vma) {
 		got = restore_alloc_anon_pages(vma, addr, b->pages, nr);
 		ret = got < nr ? -ENOMEM : 0;
 	}
@@ -671,11 +679,8 @@ static int restore_anon_pages(struct ckpt_ctx *ctx, const u64 *addr, unsigned in
 	if (ret)
 		goto out;
 	mmap_read_lock(mm);
-	vma = vma_lookup(mm, addr[0]);
-	if (!vma || !vma_is_anonymous(vma) || addr[nr - 1] >= vma->vm_end)
-		ret = -EFAULT;
-	else
-		ret = restore_map_anon_pages(vma, addr, b->pages, nr, &mapped);
+	vma = restore_anon_vma(addr, nr);
+	ret = vma ? restore_map_anon_pages(vma, addr, b->pages, nr, &mapped) : -EFAULT;
 	mmap_read_unlock(mm);
 	if (ret)
 		ckpt_err(ctx, ret, "page %#llx: cannot map it", addr[mapped]);
