@@ -5,7 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 
 frags=("$@")
-[ ${#frags[@]} -gt 0 ] || frags=("$REPO/rig/config/base.config" "$REPO/rig/config/debug.config"
+[ ${#frags[@]} -gt 0 ] || frags=("$REPO/rig/config/base.config" "$REPO/rig/config/distro.config"
+				 "$REPO/rig/config/debug.config"
 				 "$REPO/tools/testing/selftests/checkpoint/config")
 mkdir -p "$OBJ"
 export CCACHE_DIR=$CKPT_BUILD/ccache
