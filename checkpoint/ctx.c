@@ -28,11 +28,11 @@ struct ckpt_ctx *ckpt_ctx_alloc(unsigned int kflags, unsigned long uflags)
 {
 	struct ckpt_ctx *ctx;
 
-	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
 	if (!ctx)
 		return ERR_PTR(-ENOMEM);
-	ctx->scratch = kmalloc(PAGE_SIZE, GFP_KERNEL);
-	ctx->logbuf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	ctx->scratch = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
+	ctx->logbuf = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
 	if (!ctx->scratch || !ctx->logbuf || ckpt_obj_hash_alloc(ctx)) {
 		kfree(ctx->logbuf);
 		kfree(ctx->scratch);

@@ -74,7 +74,7 @@ static int checkpoint_epoll(struct ckpt_ctx *ctx, struct file *file, unsigned in
 	/* the list may grow while we allocate: try again with more room */
 	for (;;) {
 		w.he = ckpt_hdr_alloc(CKPT_HDR_EPOLL, struct_size(w.he, items, w.max));
-		w.files = kvmalloc_array(w.max, sizeof(*w.files), GFP_KERNEL);
+		w.files = kvmalloc_array(w.max, sizeof(*w.files), GFP_KERNEL_ACCOUNT);
 		ret = -ENOMEM;
 		if (!w.he || !w.files)
 			goto out;
@@ -138,7 +138,7 @@ static struct file *restore_epoll(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf)
 		kvfree(he);
 		return NULL;
 	}
-	pe = kzalloc(sizeof(*pe), GFP_KERNEL);
+	pe = kzalloc(sizeof(*pe), GFP_KERNEL_ACCOUNT);
 	if (!pe) {
 		file = ERR_PTR(-ENOMEM);
 		goto fail;
@@ -181,6 +181,7 @@ int restore_epoll_items(struct ckpt_ctx *ctx, bool apply)
 			if (ret)
 				ckpt_err(ctx, ret, "fd %d: cannot watch fd %d (events %#x) again",
 					 pe->epfd, it->fd, it->events);
+			cond_resched();
 		}
 		list_del(&pe->node);
 		kvfree(pe->he);

@@ -5,8 +5,9 @@
  * Regular files, directories and the basic character devices (null,
  * zero, full, random, urandom, the console and ttys) are saved by path,
  * open flags and position, and opened again by path on restart, with the
- * restarting caller's permissions. Other kinds of files (pipes...) have a
- * struct ckpt_file_ops each, in their own file, listed in ckpt_file_kinds[].
+ * credentials the restored task will hold (restore_task_all() overrides
+ * them). Other kinds of files (pipes...) have a struct ckpt_file_ops each,
+ * in their own file, listed in ckpt_file_kinds[].
  * Several fds sharing one open file stay shared. Any other kind of file
  * makes checkpoint fail with a message that names the task, the fd and the
  * kind.
@@ -35,6 +36,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <net/sock.h>
+#include <net/sock_reuseport.h>
 #include <uapi/linux/magic.h>
 
 #define CKPT_FD_FLAGS	(O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | O_DIRECT | \
@@ -448,7 +450,7 @@ static struct ckpt_fd_ent *ckpt_collect_fds(struct ckpt_ctx *ctx, struct task_st
 		if (n == max) {
 			max = max ? 2 * max : 64;
 			bigger = max <= CKPT_MAX_FDS ?
-				 kvrealloc(ents, max * sizeof(*ents), GFP_KERNEL) : NULL;
+				 kvrealloc(ents, max * sizeof(*ents), GFP_KERNEL_ACCOUNT) : NULL;
 			if (!bigger)
 				goto nomem;
 			ents = bigger;
@@ -599,6 +601,28 @@ struct file *restore_new_file(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf, stru
 		return ERR_PTR(ret);
 	}
 	return file;
+}
+
+/**
+ * ckpt_sock_filtered - has a socket a filter that restart would not bring back?
+ * @sk: the socket
+ *
+ * A classic or eBPF filter (SO_ATTACH_FILTER, SO_ATTACH_BPF) or a
+ * reuseport group program: dropping one at restart would silently lift
+ * what it keeps out.
+ *
+ * Return: true if it has one.
+ */
+bool ckpt_sock_filtered(struct sock *sk)
+{
+	struct sock_reuseport *reuse;
+	bool filtered;
+
+	rcu_read_lock();
+	reuse = rcu_dereference(sk->sk_reuseport_cb);
+	filtered = rcu_access_pointer(sk->sk_filter) || (reuse && rcu_access_pointer(reuse->prog));
+	rcu_read_unlock();
+	return filtered;
 }
 
 /**
@@ -798,9 +822,10 @@ int checkpoint_check_leaks(struct ckpt_ctx *ctx)
  * restore_files - restore the working directory, umask and fd table
  * @ctx: restart context, committed: current's old fds are closed
  *
- * Files are opened by path with the caller's permissions. An fs_struct or
- * fd table that an earlier process of the tree restored, and that the image
- * says current shared with it, replaces current's own, in all its threads.
+ * Files are opened by path with the restored task's credentials. An
+ * fs_struct or fd table that an earlier process of the tree restored, and
+ * that the image says current shared with it, replaces current's own, in
+ * all its threads.
  *
  * Return: 0 or a negative errno.
  */
@@ -845,7 +870,7 @@ int restore_files(struct ckpt_ctx *ctx)
 	rcu_read_lock();
 	max = files_fdtable(current->files)->max_fds;
 	rcu_read_unlock();
-	restored = bitmap_zalloc(max, GFP_KERNEL);
+	restored = bitmap_zalloc(max, GFP_KERNEL_ACCOUNT);
 	if (!restored) {
 		kvfree(hf);
 		return -ENOMEM;

@@ -23,6 +23,7 @@
 #include <linux/in6.h>
 #include <linux/net.h>
 #include <linux/skbuff.h>
+#include <linux/security.h>
 #include <linux/socket.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_sock.h>
@@ -65,6 +66,10 @@ static int checkpoint_inet(struct ckpt_ctx *ctx, struct file *file, unsigned int
 
 	if (!sk)
 		return -EBADF;
+	if (ckpt_sock_filtered(sk))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d fd %u: socket filter (SO_ATTACH_FILTER) not supported",
+				ctx->pid, fd);
 	inet = inet_sk(sk);
 	if (!(sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP) &&
 	    !(sk->sk_type == SOCK_DGRAM && sk->sk_protocol == IPPROTO_UDP))
@@ -117,7 +122,7 @@ static int checkpoint_inet(struct ckpt_ctx *ctx, struct file *file, unsigned int
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d fd %u: UDP socket with datagrams waiting not supported",
 				ctx->pid, fd);
-	return ckpt_write_obj(ctx, &hi.h);
+	return ckpt_write_obj(ctx, &hi.h) ?: checkpoint_sockopts(ctx, sk, fd);
 }
 
 /* @addr, @port of @hi as a sockaddr; its length */
@@ -145,8 +150,12 @@ static int restore_inet_sock(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf,
 {
 	struct sock *sk = sock->sk;
 	struct sockaddr_storage ss;
-	int len, ret = 0;
+	int len, ret;
 
+	/* the options first: some change what bind() accepts (IP_FREEBIND) */
+	ret = restore_sockopts(ctx, sock, hf->fd);
+	if (ret)
+		return ret;
 	if (hi->flags & CKPT_INET_REUSEADDR)
 		sock_set_reuseaddr(sk);
 	if (hi->flags & CKPT_INET_REUSEPORT)
@@ -158,20 +167,24 @@ static int restore_inet_sock(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf,
 	restore_sock_bufs(sk, hi->sndbuf, hi->rcvbuf);
 	if (!ret && hi->port) {
 		len = ckpt_inet_sockaddr(hi, hi->addr, hi->port, &ss);
-		ret = kernel_bind(sock, (struct sockaddr *)&ss, len);
+		/* bind(2) and its security hook */
+		ret = __sys_bind_socket(sock, &ss, len);
 		if (ret)
 			return ckpt_err(ctx, ret, "fd %d: cannot bind to port %u again", hf->fd,
 					hi->port);
 	}
 	if (!ret && hi->state == CKPT_INET_LISTEN) {
-		ret = kernel_listen(sock, hi->backlog);
+		/* listen(2): the backlog within net.core.somaxconn, the security hook */
+		ret = __sys_listen_socket(sock, hi->backlog);
 		if (ret)
 			return ckpt_err(ctx, ret, "fd %d: cannot listen on port %u again", hf->fd,
 					hi->port);
 	}
 	if (!ret && hi->state == CKPT_INET_CONNECTED) {
 		len = ckpt_inet_sockaddr(hi, hi->peer, hi->peer_port, &ss);
-		ret = kernel_connect(sock, (struct sockaddr *)&ss, len, 0);
+		ret = security_socket_connect(sock, (struct sockaddr *)&ss, len);
+		if (!ret)
+			ret = kernel_connect(sock, (struct sockaddr *)&ss, len, 0);
 		if (ret)
 			return ckpt_err(ctx, ret, "fd %d: cannot connect to port %u again", hf->fd,
 					hi->peer_port);
@@ -203,8 +216,11 @@ static struct file *restore_inet(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf)
 					hf->fd, hi->family, hi->type, hi->state));
 		goto out;
 	}
-	if (ctx->uflags & RESTART_VALIDATE)
+	if (ctx->uflags & RESTART_VALIDATE) {
+		ret = restore_sockopts(ctx, NULL, hf->fd);
+		file = ret ? ERR_PTR(ret) : NULL;
 		goto out;
+	}
 	ret = sock_create(hi->family, hi->type, hi->protocol, &sock);
 	if (ret) {
 		file = ERR_PTR(ckpt_err(ctx, ret, "fd %d: cannot make a socket", hf->fd));

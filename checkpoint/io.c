@@ -23,6 +23,8 @@
 #include <linux/fs.h>
 #include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uio.h>
@@ -97,7 +99,7 @@ static bool ckpt_read_ahead(struct ckpt_ctx *ctx)
 		return true;
 	if ((ctx->file->f_mode & FMODE_STREAM) || !S_ISREG(file_inode(ctx->file)->i_mode))
 		return false;
-	ctx->rbuf = kmalloc(CKPT_READ_AHEAD, GFP_KERNEL | __GFP_NOWARN);
+	ctx->rbuf = kmalloc(CKPT_READ_AHEAD, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	return ctx->rbuf;
 }
 
@@ -250,7 +252,7 @@ void *ckpt_hdr_alloc(u32 type, u32 size)
 	struct ckpt_hdr *h;
 	u32 len = ckpt_record_len(size);
 
-	h = kzalloc(len, GFP_KERNEL);
+	h = kzalloc(len, GFP_KERNEL_ACCOUNT);
 	if (h) {
 		h->type = type;
 		h->len = len;
@@ -436,7 +438,7 @@ static int ckpt_read_error(struct ckpt_ctx *ctx, const struct ckpt_hdr *h)
 	if (ckpt_record_check_len(h->type, h->len))
 		return ckpt_err(ctx, -EINVAL, "offset %llu: ERROR record has bad length %u",
 				ctx->rec_pos, h->len);
-	he = kzalloc(h->len, GFP_KERNEL);
+	he = kzalloc(h->len, GFP_KERNEL_ACCOUNT);
 	if (!he)
 		return -ENOMEM;
 	ret = ckpt_kread(ctx, (char *)he + sizeof(*h), h->len - sizeof(*h));
@@ -459,6 +461,11 @@ static int ckpt_read_hdr(struct ckpt_ctx *ctx, struct ckpt_hdr *h, u32 type)
 {
 	int ret;
 
+	/* an image of many records can be stopped between two of them */
+	cond_resched();
+	if (fatal_signal_pending(current))
+		return ckpt_err(ctx, -EINTR, "offset %llu: killed while reading the image",
+				ctx->pos);
 	ctx->rec_pos = ctx->pos;
 	ctx->rec_nr = ctx->nr_records;
 	ctx->rec_crc = ctx->crc;
@@ -517,7 +524,7 @@ void *ckpt_read_obj(struct ckpt_ctx *ctx, u32 type)
 	ret = ckpt_read_hdr(ctx, &h, type);
 	if (ret)
 		return ERR_PTR(ret);
-	buf = kvmalloc(h.len, GFP_KERNEL);
+	buf = kvmalloc(h.len, CKPT_GFP_IMAGE);
 	if (!buf)
 		return ERR_PTR(ckpt_err(ctx, -ENOMEM,
 					"offset %llu: no memory for a %u byte %s record",

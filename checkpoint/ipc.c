@@ -232,6 +232,14 @@ int restore_ipc(struct ckpt_ctx *ctx)
 				       "ipc: the image has an IPC namespace: restart in a new, empty one");
 			goto out;
 		}
+		/* the ids are chosen as the kernel.*_next_id sysctls choose them */
+		if (hn->nr_msq + hn->nr_sem + hn->nr_shm &&
+		    !checkpoint_restore_ns_capable(ns->user_ns)) {
+			ret = ckpt_err(ctx, -EPERM,
+				       "ipc: choosing the ids of %u objects needs CAP_CHECKPOINT_RESTORE",
+				       hn->nr_msq + hn->nr_sem + hn->nr_shm);
+			goto out;
+		}
 		ctx->ipc_ns = get_ipc_ns(ns);
 	}
 	for (i = 0; i < hn->nr_msq && !ret; i++)

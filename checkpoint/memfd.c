@@ -24,12 +24,15 @@
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/memfd.h>
 #include <linux/mm.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/security.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <uapi/linux/memfd.h>
 
 /* the seals memfd_add_seals() knows */
 #define CKPT_MEMFD_SEALS	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | \
@@ -133,6 +136,11 @@ static int checkpoint_file_inode(struct ckpt_ctx *ctx, struct file *file, unsign
 	if (ret < 0)
 		return ckpt_err(ctx, ret, "pid %d fd %u: no room for the file", ctx->pid, fd);
 	if (ret) {
+		/* its contents go into the image: the same inode elsewhere would fork */
+		if (!ckpt_is_memfd(file) && inode->i_nlink)
+			return ckpt_err(ctx, -EOPNOTSUPP,
+					"pid %d fd %u: %pD is deleted but has %u other links: not supported",
+					ctx->pid, fd, file, inode->i_nlink);
 		if (ckpt_is_memfd(file))
 			name = file->f_path.dentry->d_name.name + MEMFD_PREFIX_LEN;
 		else if (ckpt_deleted_dir(ctx, file, fd, &name))
@@ -150,7 +158,19 @@ static int checkpoint_file_inode(struct ckpt_ctx *ctx, struct file *file, unsign
 	hi->mode = inode->i_mode & 0777;
 	if (ckpt_is_memfd(file))
 		hi->seals = SHMEM_I(inode)->seals;
-	/* read it through a file of our own: the target's offset stays */
+	/*
+	 * Read it through a file of our own, so the target's offset stays;
+	 * one the target may only write needs the caller's own right to read
+	 */
+	if (!(file->f_mode & FMODE_READ)) {
+		ret = inode_permission(file_mnt_idmap(file), inode, MAY_READ);
+		if (ret) {
+			ckpt_err(ctx, ret,
+				 "pid %d fd %u: %pD is open write-only and the caller may not read it",
+				 ctx->pid, fd, file);
+			goto out;
+		}
+	}
 	rd = dentry_open(&file->f_path, O_RDONLY | O_LARGEFILE, current_cred());
 	if (IS_ERR(rd)) {
 		ret = ckpt_err(ctx, PTR_ERR(rd), "pid %d fd %u: cannot read %pD", ctx->pid, fd,
@@ -170,7 +190,7 @@ write:
 	ret = ckpt_write_obj(ctx, &hi->h);
 	if (ret || !hi->nr_data)
 		goto out;
-	buf = kvmalloc(CKPT_DATA_MAX, GFP_KERNEL);
+	buf = kvmalloc(CKPT_DATA_MAX, GFP_KERNEL_ACCOUNT);
 	ret = -ENOMEM;
 	if (!buf)
 		goto out;
@@ -192,16 +212,24 @@ out:
 	return ret;
 }
 
-static int restore_inode_mode(struct file *file, umode_t mode)
+/*
+ * The flags memfd_create(2) would have made a memfd like @hi's with:
+ * executable, or sealed against it; sealing allowed unless F_SEAL_SEAL is
+ * its only seal. vm.memfd_noexec has its say on them.
+ */
+static unsigned int ckpt_memfd_flags(const struct ckpt_hdr_file_inode *hi)
 {
-	struct iattr attr = { .ia_valid = ATTR_MODE | ATTR_CTIME, .ia_mode = S_IFREG | mode };
-	struct inode *inode = file_inode(file);
-	int ret;
+	unsigned int flags;
 
-	inode_lock(inode);
-	ret = notify_change(file_mnt_idmap(file), file->f_path.dentry, &attr, NULL);
-	inode_unlock(inode);
-	return ret;
+	if (hi->mode & 0111)
+		flags = MFD_EXEC;
+	else if (hi->seals & F_SEAL_EXEC)
+		flags = MFD_NOEXEC_SEAL;
+	else
+		flags = MFD_EXEC;	/* made executable, then chmod(2) */
+	if (hi->seals != F_SEAL_SEAL)
+		flags |= MFD_ALLOW_SEALING;
+	return flags;
 }
 
 /* A new inode for a FILE_INODE record, with its contents, as an O_RDWR file */
@@ -217,15 +245,11 @@ static struct file *restore_new_inode(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *
 	int n, ret;
 
 	if (hf->kind == CKPT_FD_MEMFD) {
-		name = kasprintf(GFP_KERNEL, MEMFD_PREFIX "%s", hi->name);
+		name = kasprintf(GFP_KERNEL_ACCOUNT, MEMFD_PREFIX "%s", hi->name);
 		if (!name)
 			return ERR_PTR(-ENOMEM);
-		file = shmem_file_setup(name, 0, VM_NORESERVE);
+		file = memfd_file_create(name, ckpt_memfd_flags(hi));
 		kfree(name);
-		if (!IS_ERR(file)) {
-			file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
-			file->f_flags |= O_LARGEFILE;
-		}
 	} else {
 		file = filp_open(hi->name, O_TMPFILE | O_RDWR | O_LARGEFILE, hi->mode);
 	}
@@ -233,7 +257,7 @@ static struct file *restore_new_inode(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *
 		ckpt_err(ctx, PTR_ERR(file), "fd %d: cannot make a file for %s", hf->fd, hi->name);
 		return file;
 	}
-	buf = kvmalloc(CKPT_DATA_MAX, GFP_KERNEL);
+	buf = kvmalloc(CKPT_DATA_MAX, GFP_KERNEL_ACCOUNT);
 	ret = -ENOMEM;
 	if (!buf)
 		goto fail;
@@ -252,17 +276,24 @@ static struct file *restore_new_inode(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *
 	kvfree(buf);
 	if (ret)
 		goto fail;
-	ret = do_truncate(file_mnt_idmap(file), file->f_path.dentry, hi->size, 0, file);
+	/* truncate(2) and fchmod(2), with their checks and security hooks */
+	ret = vfs_truncate(&file->f_path, hi->size);
 	if (!ret)
-		ret = restore_inode_mode(file, hi->mode);
+		ret = vfs_fchmod(file, hi->mode);
 	if (ret) {
 		ckpt_err(ctx, ret, "fd %d: cannot give the file %llu bytes and mode %#o", hf->fd,
 			 hi->size, hi->mode);
 		goto fail;
 	}
-	/* seals last: they may forbid what came before */
-	if (hf->kind == CKPT_FD_MEMFD)
-		SHMEM_I(file_inode(file))->seals = hi->seals;
+	/* seals last, as fcntl(F_ADD_SEALS) adds them: they forbid what came before */
+	if (hf->kind == CKPT_FD_MEMFD && hi->seals != F_SEAL_SEAL) {
+		ret = memfd_fcntl(file, F_ADD_SEALS, hi->seals);
+		if (ret) {
+			ckpt_err(ctx, ret, "pid %d fd %d: FILE_INODE seals %#x: cannot add them",
+				 ctx->pid, hf->fd, hi->seals);
+			goto fail;
+		}
+	}
 	return file;
 fail:
 	fput(file);
@@ -272,7 +303,7 @@ fail:
 /* Skip the DATA records of a FILE_INODE record, checking them */
 static int restore_skip_inode_data(struct ckpt_ctx *ctx, struct ckpt_hdr_file_inode *hi)
 {
-	void *buf = kvmalloc(CKPT_DATA_MAX, GFP_KERNEL);
+	void *buf = kvmalloc(CKPT_DATA_MAX, GFP_KERNEL_ACCOUNT);
 	loff_t pos = 0;
 	int n = 0;
 	u32 i;
@@ -350,6 +381,14 @@ static struct file *restore_file_inode(struct ckpt_ctx *ctx, struct ckpt_hdr_fd 
 			file = ERR_PTR(ret);
 			goto out;
 		}
+	}
+	/* open(2) gives O_NOATIME only to the owner (may_open()) */
+	if ((hf->f_flags & O_NOATIME) &&
+	    !inode_owner_or_capable(file_mnt_idmap(base), file_inode(base))) {
+		file = ERR_PTR(ckpt_err(ctx, -EPERM,
+					"pid %d fd %d: FD f_flags %#x: O_NOATIME on a file of another owner",
+					ctx->pid, hf->fd, hf->f_flags));
+		goto out;
 	}
 	/* a file of its own on the inode, with the saved flags and offset */
 	file = dentry_open(&base->f_path, hf->f_flags, current_cred());

@@ -34,7 +34,10 @@
 #include <linux/namei.h>
 #include <linux/oom.h>
 #include <linux/pagewalk.h>
+#include <linux/prctl.h>
+#include <linux/resource.h>
 #include <linux/rmap.h>
+#include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/shm.h>
@@ -50,12 +53,39 @@
 /* One VMA as checkpoint saw it, with the pages to save */
 struct ckpt_vma {
 	unsigned long start, end, pgoff;
-	u32 kind, flags;
+	u32 kind, flags, advice;
 	int shmid;			/* CKPT_VMA_SYSVSHM */
 	struct file *file;
 	unsigned long *addr;		/* pages to save */
 	unsigned long nr;
 };
+
+/* The madvise(2) advice a mapping keeps in its flags, and what sets each */
+static const struct {
+	vm_flags_t vm_flag;
+	u32 advice;
+	int behavior;
+} ckpt_advice[] = {
+	{ VM_DONTCOPY, CKPT_VMA_ADV_DONTFORK, MADV_DONTFORK },
+	{ VM_DONTDUMP, CKPT_VMA_ADV_DONTDUMP, MADV_DONTDUMP },
+	{ VM_WIPEONFORK, CKPT_VMA_ADV_WIPEONFORK, MADV_WIPEONFORK },
+	{ VM_HUGEPAGE, CKPT_VMA_ADV_HUGEPAGE, MADV_HUGEPAGE },
+	{ VM_NOHUGEPAGE, CKPT_VMA_ADV_NOHUGEPAGE, MADV_NOHUGEPAGE },
+	{ VM_MERGEABLE, CKPT_VMA_ADV_MERGEABLE, MADV_MERGEABLE },
+	{ VM_SEQ_READ, CKPT_VMA_ADV_SEQUENTIAL, MADV_SEQUENTIAL },
+	{ VM_RAND_READ, CKPT_VMA_ADV_RANDOM, MADV_RANDOM },
+};
+
+static u32 ckpt_vma_advice(struct vm_area_struct *vma)
+{
+	u32 advice = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_advice); i++)
+		if (ckpt_advice[i].vm_flag && (vma->vm_flags & ckpt_advice[i].vm_flag))
+			advice |= ckpt_advice[i].advice;
+	return advice;
+}
 
 static int ckpt_pte_entry(pte_t *pte, unsigned long addr, unsigned long next,
 			  struct mm_walk *walk)
@@ -156,8 +186,13 @@ static int ckpt_scan_vma(struct ckpt_ctx *ctx, struct vm_area_struct *vma, struc
 		    (vma->vm_flags & VM_EXEC ? CKPT_VMA_EXEC : 0) |
 		    (vma->vm_flags & VM_GROWSDOWN ? CKPT_VMA_GROWSDOWN : 0);
 
-	if (ckpt_vma_sysv_shm(vma, &ns, &id, &size))
+	if (ckpt_vma_sysv_shm(vma, &ns, &id, &size)) {
+		if (ckpt_vma_advice(vma))
+			return ckpt_err(ctx, -EOPNOTSUPP,
+					"pid %d: mapping %#lx-%#lx: madvise(2) advice on a SysV shm attachment not supported",
+					ctx->pid, vma->vm_start, vma->vm_end);
 		return ckpt_scan_sysv_shm(ctx, vma, cv, ns, id, size);
+	}
 	if (name && !strcmp(name, "[vvar]")) {
 		cv->kind = CKPT_VMA_VVAR;
 		return 0;
@@ -171,6 +206,11 @@ static int ckpt_scan_vma(struct ckpt_ctx *ctx, struct vm_area_struct *vma, struc
 		return ckpt_err(ctx, -EOPNOTSUPP, "pid %d: mapping %#lx-%#lx (%s): not supported",
 				ctx->pid, vma->vm_start, vma->vm_end,
 				name ?: (is_vm_hugetlb_page(vma) ? "hugetlb" : "device"));
+	if (vma->vm_flags & (VM_LOCKED | VM_LOCKONFAULT))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d: mapping %#lx-%#lx: locked with mlock(2): not supported",
+				ctx->pid, vma->vm_start, vma->vm_end);
+	cv->advice = ckpt_vma_advice(vma);
 
 	if (vma_is_anonymous(vma))
 		cv->kind = CKPT_VMA_ANON;
@@ -185,7 +225,7 @@ static int ckpt_scan_vma(struct ckpt_ctx *ctx, struct vm_area_struct *vma, struc
 	if (cv->kind == CKPT_VMA_SHM_FILE)
 		return 0;	/* the pages are in the file */
 
-	cv->addr = kvmalloc_array(npages, sizeof(*cv->addr), GFP_KERNEL);
+	cv->addr = kvmalloc_array(npages, sizeof(*cv->addr), GFP_KERNEL_ACCOUNT);
 	if (!cv->addr)
 		return -ENOMEM;
 	if (cv->kind == CKPT_VMA_SHM_ANON)
@@ -256,9 +296,9 @@ struct ckpt_batch {
 
 static int ckpt_batch_alloc(struct ckpt_batch *b)
 {
-	b->hp = kvmalloc(struct_size(b->hp, addr, CKPT_PAGES_BATCH), GFP_KERNEL);
-	b->pages = kvmalloc_array(CKPT_PAGES_BATCH, sizeof(*b->pages), GFP_KERNEL);
-	b->bv = kvmalloc_array(CKPT_PAGES_BATCH, sizeof(*b->bv), GFP_KERNEL);
+	b->hp = kvmalloc(struct_size(b->hp, addr, CKPT_PAGES_BATCH), GFP_KERNEL_ACCOUNT);
+	b->pages = kvmalloc_array(CKPT_PAGES_BATCH, sizeof(*b->pages), GFP_KERNEL_ACCOUNT);
+	b->bv = kvmalloc_array(CKPT_PAGES_BATCH, sizeof(*b->bv), GFP_KERNEL_ACCOUNT);
 	return b->hp && b->pages && b->bv ? 0 : -ENOMEM;
 }
 
@@ -350,6 +390,7 @@ static int checkpoint_vma(struct ckpt_ctx *ctx, struct ckpt_vma *cv)
 	hv->nr_pages = cv->nr;
 	hv->path_len = path_len;
 	hv->shmid = cv->shmid;
+	hv->advice = cv->advice;
 	ret = ckpt_write_obj(ctx, &hv->h);
 	kfree(hv);
 	return ret;
@@ -391,6 +432,8 @@ static int checkpoint_mm_record(struct ckpt_ctx *ctx, struct mm_struct *mm, u32 
 	}
 	hm->nr_auxv = i + 2;
 	hm->nr_vmas = nr_vmas;
+	hm->dumpable = get_dumpable(mm);
+	hm->flags = test_bit(MMF_DISABLE_THP, &mm->flags) ? CKPT_MM_THP_DISABLE : 0;
 	hm->exe_len = path_len;
 	hm->objref = objref;
 	ret = ckpt_write_obj(ctx, &hm->h);
@@ -433,8 +476,20 @@ int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 		return ret;
 	}
 	ret = 0;
+	if (mm->def_flags & VM_LOCKED)
+		ret = ckpt_err(ctx, -EOPNOTSUPP, "pid %d: mlockall(MCL_FUTURE): not supported",
+			       ctx->pid);
+#ifdef CONFIG_MEMBARRIER
+	else if (atomic_read(&mm->membarrier_state))
+		ret = ckpt_err(ctx, -EOPNOTSUPP,
+			       "pid %d: registered with membarrier(2): not supported", ctx->pid);
+#endif
+	if (ret) {
+		mmput(mm);
+		return ret;
+	}
 	mmap_read_lock(mm);
-	cvs = kvcalloc(mm->map_count, sizeof(*cvs), GFP_KERNEL);
+	cvs = kvcalloc(mm->map_count, sizeof(*cvs), GFP_KERNEL_ACCOUNT);
 	if (cvs) {
 		VMA_ITERATOR(vmi, mm, 0);
 
@@ -470,21 +525,37 @@ int checkpoint_mm(struct ckpt_ctx *ctx, struct task_struct *t)
 
 /* Restart */
 
-static bool ckpt_range_ok(u64 start, u64 end)
+/* The fields of @hm as prctl(PR_SET_MM_MAP) takes them */
+static void ckpt_mm_map(const struct ckpt_hdr_mm *hm, struct prctl_mm_map *map)
 {
-	return start <= end && end <= TASK_SIZE;
+	*map = (struct prctl_mm_map) {
+		.start_code = hm->start_code, .end_code = hm->end_code,
+		.start_data = hm->start_data, .end_data = hm->end_data,
+		.start_brk = hm->start_brk, .brk = hm->brk,
+		.start_stack = hm->start_stack,
+		.arg_start = hm->arg_start, .arg_end = hm->arg_end,
+		.env_start = hm->env_start, .env_end = hm->env_end,
+		.exe_fd = -1,
+	};
 }
 
+/*
+ * The layout fields pass the checks of prctl(PR_SET_MM_MAP), with the
+ * RLIMIT_DATA the task will have (restart sets the limits before).
+ */
 static int restore_check_mm(struct ckpt_ctx *ctx, struct ckpt_hdr_mm *hm)
 {
+	u64 data_limit = ctx->cur->hdr->rlim[RLIMIT_DATA].cur;
 	u32 room = hm->h.len - sizeof(*hm);
+	struct prctl_mm_map map;
 
-	if (!ckpt_range_ok(hm->start_code, hm->end_code) ||
-	    !ckpt_range_ok(hm->start_data, hm->end_data) ||
-	    !ckpt_range_ok(hm->start_brk, hm->brk) ||
-	    !ckpt_range_ok(hm->arg_start, hm->arg_end) ||
-	    !ckpt_range_ok(hm->env_start, hm->env_end) || hm->start_stack >= TASK_SIZE)
-		return ckpt_err(ctx, -EINVAL, "mm: address fields outside user space");
+	ckpt_mm_map(hm, &map);
+	if (prctl_mm_map_check(&map, data_limit))
+		return ckpt_err(ctx, -EINVAL,
+				"pid %d: MM code %#llx-%#llx data %#llx-%#llx brk %#llx-%#llx stack %#llx args %#llx-%#llx env %#llx-%#llx: PR_SET_MM_MAP refuses it",
+				ctx->pid, hm->start_code, hm->end_code, hm->start_data,
+				hm->end_data, hm->start_brk, hm->brk, hm->start_stack,
+				hm->arg_start, hm->arg_end, hm->env_start, hm->env_end);
 	if (!hm->nr_vmas || hm->nr_vmas > CKPT_MAX_VMAS)
 		return ckpt_err(ctx, -EINVAL, "mm: %u VMAs", hm->nr_vmas);
 	if (hm->nr_auxv < 2 || hm->nr_auxv > CKPT_AUXV_MAX || hm->nr_auxv % 2 ||
@@ -492,6 +563,19 @@ static int restore_check_mm(struct ckpt_ctx *ctx, struct ckpt_hdr_mm *hm)
 	    hm->auxv[hm->nr_auxv - 2] != AT_NULL)
 		return ckpt_err(ctx, -EINVAL, "mm: bad auxiliary vector of %u entries",
 				hm->nr_auxv);
+	if (hm->dumpable > SUID_DUMP_ROOT || hm->flags & ~CKPT_MM_FLAGS_ALL)
+		return ckpt_err(ctx, -EINVAL, "pid %d: MM dumpable %u flags %#x", ctx->pid,
+				hm->dumpable, hm->flags);
+	/*
+	 * prctl(PR_SET_DUMPABLE) sets 0 or 1. 2 is what exec of a setuid
+	 * program gets under fs.suid_dumpable 2: its core dumps are written
+	 * as root, so only a restarter that could write them may give it.
+	 */
+	if (hm->dumpable == SUID_DUMP_ROOT && !(ctx->uflags & RESTART_VALIDATE) &&
+	    !restore_caller_capable(CAP_SYS_ADMIN))
+		return ckpt_err(ctx, -EPERM,
+				"pid %d: MM dumpable 2: core dumps as root need CAP_SYS_ADMIN",
+				ctx->pid);
 	if (!hm->exe_len)
 		return ckpt_err(ctx, -EINVAL, "mm: no executable");
 	return ckpt_check_string(ctx, "mm: executable path", hm->exe, hm->exe_len, room);
@@ -527,7 +611,8 @@ static struct file *restore_open_exe(struct ckpt_ctx *ctx, const char *path)
 		ckpt_err(ctx, -EACCES, "mm: %s is not an executable the caller may run", path);
 		return ERR_PTR(-EACCES);
 	}
-	if (!checkpoint_restore_ns_capable(current_user_ns()) && !restore_same_exe(exe)) {
+	if (!restore_caller_capable(CAP_CHECKPOINT_RESTORE) &&
+	    !restore_caller_capable(CAP_SYS_ADMIN) && !restore_same_exe(exe)) {
 		fput(exe);
 		ckpt_err(ctx, -EPERM,
 			 "mm: executable %s: changing it needs CAP_CHECKPOINT_RESTORE", path);
@@ -536,25 +621,20 @@ static struct file *restore_open_exe(struct ckpt_ctx *ctx, const char *path)
 	return exe;
 }
 
+/* As prctl(PR_SET_MM_MAP) sets them; restore_check_mm() checked them */
 static void restore_mm_fields(struct mm_struct *mm, struct ckpt_hdr_mm *hm)
 {
-	mmap_write_lock(mm);
-	mm->start_code = hm->start_code;
-	mm->end_code = hm->end_code;
-	mm->start_data = hm->start_data;
-	mm->end_data = hm->end_data;
-	mm->start_brk = hm->start_brk;
-	mm->brk = hm->brk;
-	mm->start_stack = hm->start_stack;
-	spin_lock(&mm->arg_lock);
-	mm->arg_start = hm->arg_start;
-	mm->arg_end = hm->arg_end;
-	mm->env_start = hm->env_start;
-	mm->env_end = hm->env_end;
-	spin_unlock(&mm->arg_lock);
-	memset(mm->saved_auxv, 0, sizeof(mm->saved_auxv));
-	memcpy(mm->saved_auxv, hm->auxv, hm->nr_auxv * sizeof(hm->auxv[0]));
-	mmap_write_unlock(mm);
+	unsigned long auxv[ARRAY_SIZE(mm->saved_auxv)] = { };
+	struct prctl_mm_map map;
+	u32 i;
+
+	ckpt_mm_map(hm, &map);
+	for (i = 0; i < hm->nr_auxv; i++)
+		auxv[i] = hm->auxv[i];
+	/* the last entry is AT_NULL, as the specification requires */
+	auxv[ARRAY_SIZE(auxv) - 2] = AT_NULL;
+	auxv[ARRAY_SIZE(auxv) - 1] = AT_NULL;
+	prctl_mm_map_set(mm, &map, auxv);
 }
 
 /*
@@ -799,7 +879,7 @@ static struct file *restore_map_open(struct ckpt_batch *b, const char *path, int
 	file = filp_open(path, oflags, 0);
 	if (IS_ERR(file))
 		return file;
-	copy = kstrdup(path, GFP_KERNEL);
+	copy = kstrdup(path, GFP_KERNEL_ACCOUNT);
 	if (copy) {
 		if (b->file)
 			fput(b->file);
@@ -809,6 +889,53 @@ static struct file *restore_map_open(struct ckpt_batch *b, const char *path, int
 		b->oflags = oflags;
 	}
 	return file;
+}
+
+/*
+ * Advice madvise(2) takes for a mapping of @hv's kind, in this kernel:
+ * none for the kernel's own or SysV shm mappings, MADV_WIPEONFORK for
+ * private anonymous memory only, MADV_[NO]HUGEPAGE with transparent huge
+ * pages, MADV_MERGEABLE with KSM on private memory
+ */
+static bool restore_advice_ok(const struct ckpt_hdr_vma *hv)
+{
+	u32 a = hv->advice;
+
+	if (a & ~CKPT_VMA_ADV_ALL)
+		return false;
+	if (!a)
+		return true;
+	if (hv->kind < CKPT_VMA_ANON || hv->kind > CKPT_VMA_SHM_FILE)
+		return false;
+	if ((a & CKPT_VMA_ADV_WIPEONFORK) && hv->kind != CKPT_VMA_ANON)
+		return false;
+	if ((a & (CKPT_VMA_ADV_HUGEPAGE | CKPT_VMA_ADV_NOHUGEPAGE)) &&
+	    !IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		return false;
+	if ((a & CKPT_VMA_ADV_MERGEABLE) &&
+	    (!IS_ENABLED(CONFIG_KSM) || hv->kind == CKPT_VMA_SHM_ANON ||
+	     hv->kind == CKPT_VMA_SHM_FILE))
+		return false;
+	return true;
+}
+
+/* The advice of @hv, as madvise(2) gives it */
+static int restore_advice(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(ckpt_advice); i++) {
+		if (!(hv->advice & ckpt_advice[i].advice))
+			continue;
+		ret = do_madvise(current->mm, hv->start, hv->end - hv->start,
+				 ckpt_advice[i].behavior);
+		if (ret)
+			return ckpt_err(ctx, ret,
+					"vma %#llx: VMA advice %#x: madvise(2) refuses it",
+					hv->start, hv->advice);
+	}
+	return 0;
 }
 
 static int restore_map(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv, struct ckpt_batch *b)
@@ -860,7 +987,7 @@ static int restore_map(struct ckpt_ctx *ctx, struct ckpt_hdr_vma *hv, struct ckp
 	if (IS_ERR_VALUE(addr))
 		return ckpt_err(ctx, (long)addr, "vma %#llx-%#llx: cannot map it", hv->start,
 				hv->end);
-	return 0;
+	return restore_advice(ctx, hv);
 }
 
 static int restore_vma(struct ckpt_ctx *ctx, u64 *prev_end, struct ckpt_batch *b)
@@ -879,7 +1006,7 @@ static int restore_vma(struct ckpt_ctx *ctx, u64 *prev_end, struct ckpt_batch *b
 		ret = ckpt_err(ctx, -EINVAL, "offset %llu: vma %#llx-%#llx is not a valid range",
 			       ctx->rec_pos, hv->start, hv->end);
 	} else if (hv->kind < CKPT_VMA_ANON || hv->kind > CKPT_VMA_SYSVSHM ||
-		   hv->flags & ~CKPT_VMA_FLAGS_ALL ||
+		   hv->flags & ~CKPT_VMA_FLAGS_ALL || !restore_advice_ok(hv) || hv->_reserved ||
 		   (hv->kind == CKPT_VMA_SYSVSHM ? hv->shmid < 0 || hv->pgoff ||
 		    (hv->flags & CKPT_VMA_GROWSDOWN) || !(hv->flags & CKPT_VMA_READ) ||
 		    !(hv->flags & CKPT_VMA_WRITE) != !!(hv->flags & CKPT_VMA_SHM_RDONLY) :
@@ -1003,8 +1130,9 @@ static int restore_mm_shared(struct ckpt_ctx *ctx, struct ckpt_hdr_mm *hm)
 	ctx->cur->committed = true;
 	ret = restore_adopt_mm(mm);
 	if (ret)
-		ckpt_err(ctx, ret, "pid %d: cannot take address space %u", ctx->pid, hm->objref);
-	return ret;
+		return ckpt_err(ctx, ret, "pid %d: cannot take address space %u", ctx->pid,
+				hm->objref);
+	return restore_task_limits(ctx);
 }
 
 /**
@@ -1064,10 +1192,22 @@ int restore_mm(struct ckpt_ctx *ctx)
 		ckpt_err(ctx, ret, "mm: cannot clear the address space");
 		goto out;
 	}
+	ret = restore_task_limits(ctx);
+	if (ret)
+		goto out;
 	for (i = 0; i < hm->nr_vmas && !ret; i++)
 		ret = restore_vma(ctx, &prev_end, &b);
-	if (!ret)
+	if (!ret) {
 		restore_mm_fields(mm, hm);
+		/* as prctl(PR_SET_THP_DISABLE); the dumpable flag after commit_creds() */
+		mmap_write_lock(mm);
+		if (hm->flags & CKPT_MM_THP_DISABLE)
+			set_bit(MMF_DISABLE_THP, &mm->flags);
+		else
+			clear_bit(MMF_DISABLE_THP, &mm->flags);
+		mmap_write_unlock(mm);
+		ctx->cur->dumpable = hm->dumpable;
+	}
 out:
 	ckpt_batch_free(&b);
 	kvfree(hm);

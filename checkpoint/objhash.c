@@ -143,7 +143,7 @@ int ckpt_obj_hash_alloc(struct ckpt_ctx *ctx)
 	struct ckpt_objhash *oh;
 	int i;
 
-	oh = kvzalloc(sizeof(*oh), GFP_KERNEL);
+	oh = kvzalloc(sizeof(*oh), GFP_KERNEL_ACCOUNT);
 	if (!oh)
 		return -ENOMEM;
 	for (i = 0; i < ARRAY_SIZE(oh->heads); i++)
@@ -190,14 +190,14 @@ static int ckpt_obj_new(struct ckpt_ctx *ctx, void *ptr, u32 type, u32 objref)
 	struct ckpt_obj *obj;
 	int ret;
 
-	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL_ACCOUNT);
 	if (!obj)
 		return -ENOMEM;
 	obj->ptr = ptr;
 	obj->type = type;
 	obj->objref = objref;
 	obj->users = 1;
-	ret = xa_insert(&oh->refs, objref, obj, GFP_KERNEL);
+	ret = xa_insert(&oh->refs, objref, obj, GFP_KERNEL_ACCOUNT);
 	if (ret) {
 		kfree(obj);
 		return ret;

@@ -101,7 +101,7 @@ static int ckpt_pipe_copy(struct ckpt_ctx *ctx, unsigned int fd, struct pipe_ino
 		return ckpt_err(ctx, -EOPNOTSUPP,
 				"pid %d fd %u: pipe holds %zu bytes, more than %u",
 				ctx->pid, fd, len, CKPT_PIPE_MAX_SIZE);
-	data = kvmalloc(len, GFP_KERNEL);
+	data = kvmalloc(len, GFP_KERNEL_ACCOUNT);
 	if (!data)
 		return -ENOMEM;
 	len = 0;
@@ -172,7 +172,7 @@ static int restore_pipe_data(struct ckpt_ctx *ctx, struct file *file, u32 len)
 	void *buf;
 	int n = 0;
 
-	buf = kvmalloc(chunk, GFP_KERNEL);
+	buf = kvmalloc(chunk, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	for (off = 0; off < len; off += n) {
@@ -200,7 +200,7 @@ static struct ckpt_pipe *restore_new_pipe(struct ckpt_ctx *ctx, struct ckpt_hdr_
 	struct ckpt_pipe *cp;
 	long ret;
 
-	cp = kzalloc(sizeof(*cp), GFP_KERNEL);
+	cp = kzalloc(sizeof(*cp), GFP_KERNEL_ACCOUNT);
 	if (!cp)
 		return ERR_PTR(-ENOMEM);
 	cp->fifo = hf->kind == CKPT_FD_FIFO;

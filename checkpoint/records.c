@@ -30,6 +30,10 @@ static const struct ckpt_record_desc ckpt_records[] = {
 			   CKPT_TREE_MAX_TASKS * sizeof(struct ckpt_pids),
 	},
 	CKPT_FIXED(CKPT_HDR_TASK, "TASK", struct ckpt_hdr_task),
+	CKPT_VAR(CKPT_HDR_CREDS, "CREDS", struct ckpt_hdr_creds, 0,
+		 CKPT_NGROUPS_MAX * sizeof(__u32)),
+	CKPT_VAR(CKPT_HDR_SCHED, "SCHED", struct ckpt_hdr_sched, sizeof(__u64),
+		 CKPT_SCHED_MAX_CPUS / 8),
 	CKPT_FIXED(CKPT_HDR_CPU, "CPU", struct ckpt_hdr_cpu),
 	CKPT_VAR(CKPT_HDR_FPU, "FPU", struct ckpt_hdr_fpu, CKPT_XSTATE_SIZE_MIN,
 		 CKPT_XSTATE_SIZE_MAX),
@@ -50,6 +54,8 @@ static const struct ckpt_record_desc ckpt_records[] = {
 	CKPT_VAR(CKPT_HDR_FILE_INODE, "FILE_INODE", struct ckpt_hdr_file_inode, 0, PATH_MAX),
 	CKPT_FIXED(CKPT_HDR_UNIX, "UNIX", struct ckpt_hdr_unix),
 	CKPT_FIXED(CKPT_HDR_INET, "INET", struct ckpt_hdr_inet),
+	CKPT_VAR(CKPT_HDR_SOCKOPTS, "SOCKOPTS", struct ckpt_hdr_sockopts, 0,
+		 CKPT_SOCKOPTS_MAX * sizeof(struct ckpt_sockopt)),
 	CKPT_VAR(CKPT_HDR_EPOLL, "EPOLL", struct ckpt_hdr_epoll, 0,
 		 CKPT_EPOLL_MAX_ITEMS * sizeof(struct ckpt_epoll_item)),
 	CKPT_FIXED(CKPT_HDR_SIGHAND, "SIGHAND", struct ckpt_hdr_sighand),
@@ -81,6 +87,8 @@ static_assert(sizeof(struct ckpt_hdr_header_arch) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_tree) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_pids) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_task) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_creds) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_sched) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_tail) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_error) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_cpu) % CKPT_ALIGN == 0);
@@ -101,6 +109,8 @@ static_assert(sizeof(struct ckpt_hdr_epoll) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_epoll_item) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_unix) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_inet) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_hdr_sockopts) % CKPT_ALIGN == 0);
+static_assert(sizeof(struct ckpt_sockopt) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_sighand) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_signal) % CKPT_ALIGN == 0);
 static_assert(sizeof(struct ckpt_hdr_siginfo) % CKPT_ALIGN == 0);

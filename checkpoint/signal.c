@@ -170,6 +170,12 @@ static int ckpt_fill_signal(struct task_struct *t, struct ckpt_hdr_signal *hs,
 		return 0;
 	}
 	ckpt_fill_pending(hi, n, max, &t->signal->shared_pending, true);
+	/*
+	 * A job control stop in effect: the signal that stopped it, which
+	 * the parent's wait(2) clears once it has heard of the stop
+	 */
+	if (t->signal->flags & SIGNAL_STOP_STOPPED)
+		hs->stop_signal = t->signal->group_exit_code ?: SIGSTOP;
 	if (hrtimer_active(&t->signal->real_timer)) {
 		left = hrtimer_get_remaining(&t->signal->real_timer);
 		hs->real_value_ns = max_t(s64, ktime_to_ns(left), 1);
@@ -223,7 +229,7 @@ static int ckpt_collect_timers(struct ckpt_ctx *ctx, struct task_struct *t, int 
 		kvfree(ids);
 		/* room for a few more created meanwhile */
 		max = n + 16;
-		ids = kvmalloc_array(max, sizeof(*ids), GFP_KERNEL);
+		ids = kvmalloc_array(max, sizeof(*ids), GFP_KERNEL_ACCOUNT);
 		if (!ids)
 			return ckpt_err(ctx, -ENOMEM, "pid %d: no memory for %u POSIX timers",
 					ctx->pid, max);
@@ -384,7 +390,7 @@ int checkpoint_signals(struct ckpt_ctx *ctx, struct task_struct *t)
 		kvfree(hi);
 		/* room for a few more signals arriving meanwhile */
 		nr = ckpt_count_signals(t, !ctx->cur->thread) + 16;
-		hi = kvcalloc(nr, sizeof(*hi), GFP_KERNEL);
+		hi = kvcalloc(nr, sizeof(*hi), GFP_KERNEL_ACCOUNT);
 		if (!hi) {
 			ret = ckpt_err(ctx, -ENOMEM, "pid %d: no memory for %u pending signals",
 				       ctx->pid, nr);
@@ -469,8 +475,9 @@ static int restore_check_siginfo(struct ckpt_ctx *ctx, struct ckpt_hdr_siginfo *
 {
 	siginfo_t *si = (siginfo_t *)hi->info;
 
+	/* SIGKILL pending means a task about to exit; SIGSTOP stops it again */
 	if (hi->shared > 1 || hi->_reserved || si->si_signo < 1 || si->si_signo > CKPT_NSIG ||
-	    sig_kernel_only(si->si_signo))
+	    si->si_signo == SIGKILL)
 		return ckpt_err(ctx, -EINVAL, "siginfo: bad pending signal %d", si->si_signo);
 	return 0;
 }
@@ -561,8 +568,8 @@ static int restore_timers(struct ckpt_ctx *ctx, struct ckpt_signal_state *st)
 				ctx->pid);
 	if (!nr)
 		goto next_id;
-	st->timers = kvcalloc(nr, sizeof(*st->timers), GFP_KERNEL);
-	tids = kvcalloc(nr, sizeof(*tids), GFP_KERNEL);
+	st->timers = kvcalloc(nr, sizeof(*st->timers), CKPT_GFP_IMAGE);
+	tids = kvcalloc(nr, sizeof(*tids), CKPT_GFP_IMAGE);
 	if (!st->timers || !tids) {
 		kvfree(tids);
 		return -ENOMEM;
@@ -635,7 +642,7 @@ int restore_signals(struct ckpt_ctx *ctx)
 	u32 i;
 	int ret;
 
-	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
 	if (!st)
 		return -ENOMEM;
 	ctx->cur->signals = st;
@@ -671,7 +678,9 @@ signal:
 		return ret;
 	}
 	hs = st->signal;
-	if (hs->_reserved || hs->nr_pending > 2 * CKPT_NSIG * 1024 ||
+	if ((hs->stop_signal && (ctx->cur->thread || hs->stop_signal > CKPT_NSIG ||
+				 !sig_kernel_stop(hs->stop_signal))) ||
+	    hs->nr_pending > 2 * CKPT_NSIG * 1024 ||
 	    hs->real_value_ns > KTIME_MAX / 2 || hs->real_interval_ns > KTIME_MAX / 2 ||
 	    hs->virt_value_ns > KTIME_MAX / 2 || hs->virt_interval_ns > KTIME_MAX / 2 ||
 	    hs->prof_value_ns > KTIME_MAX / 2 || hs->prof_interval_ns > KTIME_MAX / 2 ||
@@ -686,7 +695,7 @@ signal:
 				ctx->pid);
 	if (!hs->nr_pending)
 		goto timers;
-	st->pending = kvcalloc(st->signal->nr_pending, sizeof(*st->pending), GFP_KERNEL);
+	st->pending = kvcalloc(st->signal->nr_pending, sizeof(*st->pending), CKPT_GFP_IMAGE);
 	if (!st->pending)
 		return -ENOMEM;
 	for (i = 0; i < st->signal->nr_pending; i++) {
@@ -778,6 +787,13 @@ void restore_signals_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 		do_send_sig_info(info.si_signo, &info, current,
 				 hi->shared ? PIDTYPE_TGID : PIDTYPE_PID);
 	}
+	/*
+	 * Stopped by job control: stopped again on the way back to user
+	 * space, by SIGSTOP, which no handler or orphaned process group can
+	 * turn away (the parent hears of the stop again, as by SIGSTOP)
+	 */
+	if (!ts->thread && hs->stop_signal)
+		do_send_sig_info(SIGSTOP, SEND_SIG_PRIV, current, PIDTYPE_TGID);
 
 	if (ts->thread || !lock_task_sighand(current, &flags))
 		return;

@@ -11,7 +11,9 @@
 #include <linux/futex.h>
 #include <linux/hrtimer.h>
 #include <linux/posix-timers.h>
+#include <linux/resource.h>
 #include <linux/rseq.h>
+#include <linux/sched/coredump.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/security.h>
@@ -155,24 +157,6 @@ static void checkpoint_restart_block(struct task_struct *t, struct ckpt_hdr_task
 				    ktime_to_ns(ckpt_clock_now(rb->nanosleep.clockid)));
 }
 
-static void checkpoint_creds(struct task_struct *t, struct ckpt_hdr_task *ht)
-{
-	struct user_namespace *ns = current_user_ns();
-	const struct cred *c;
-
-	rcu_read_lock();
-	c = __task_cred(t);
-	ht->uid = from_kuid_munged(ns, c->uid);
-	ht->euid = from_kuid_munged(ns, c->euid);
-	ht->suid = from_kuid_munged(ns, c->suid);
-	ht->fsuid = from_kuid_munged(ns, c->fsuid);
-	ht->gid = from_kgid_munged(ns, c->gid);
-	ht->egid = from_kgid_munged(ns, c->egid);
-	ht->sgid = from_kgid_munged(ns, c->sgid);
-	ht->fsgid = from_kgid_munged(ns, c->fsgid);
-	rcu_read_unlock();
-}
-
 static int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 {
 	struct ckpt_hdr_task *ht;
@@ -186,7 +170,6 @@ static int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	ht->exit_signal = t->exit_signal;
 	ht->pdeath_signal = t->pdeath_signal;
 	get_task_comm(ht->comm, t);
-	checkpoint_creds(t, ht);
 	ht->set_child_tid = (unsigned long)t->set_child_tid;
 	ht->clear_child_tid = (unsigned long)t->clear_child_tid;
 #ifdef CONFIG_FUTEX
@@ -214,30 +197,38 @@ static int checkpoint_task(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ckpt_write_obj(ctx, &ht->h);
 }
 
-static int restore_check_creds(struct ckpt_ctx *ctx, struct ckpt_hdr_task *ht)
+/*
+ * The signal a process sends its parent when it exits is one clone(2)
+ * takes, 0 to 64; a thread sends none, -1 (a process with -1 is taken for
+ * a thread by exit and wait, which then find no leader).
+ */
+static bool ckpt_exit_signal_ok(struct ckpt_ctx *ctx, u32 i, int sig)
 {
-	struct user_namespace *ns = current_user_ns();
-	const struct cred *c = current_cred();
-	kuid_t uid[4] = { make_kuid(ns, ht->uid), make_kuid(ns, ht->euid),
-			  make_kuid(ns, ht->suid), make_kuid(ns, ht->fsuid) };
-	kgid_t gid[4] = { make_kgid(ns, ht->gid), make_kgid(ns, ht->egid),
-			  make_kgid(ns, ht->sgid), make_kgid(ns, ht->fsgid) };
-	int i;
+	return ctx->tasks[i].thread ? sig == -1 : sig >= 0 && valid_signal(sig);
+}
 
-	for (i = 0; i < 4; i++)
-		if (!uid_valid(uid[i]) || !gid_valid(gid[i]))
-			return ckpt_err(ctx, -EINVAL, "task: invalid uid or gid");
-	if (!ns_capable(ns, CAP_SETUID) &&
-	    (!uid_eq(uid[0], c->uid) || !uid_eq(uid[1], c->euid) ||
-	     !uid_eq(uid[2], c->suid) || !uid_eq(uid[3], c->fsuid)))
-		return ckpt_err(ctx, -EPERM, "task: the caller may not take uid %u/%u/%u/%u",
-				ht->uid, ht->euid, ht->suid, ht->fsuid);
-	if (!ns_capable(ns, CAP_SETGID) &&
-	    (!gid_eq(gid[0], c->gid) || !gid_eq(gid[1], c->egid) ||
-	     !gid_eq(gid[2], c->sgid) || !gid_eq(gid[3], c->fsgid)))
-		return ckpt_err(ctx, -EPERM, "task: the caller may not take gid %u/%u/%u/%u",
-				ht->gid, ht->egid, ht->sgid, ht->fsgid);
-	return 0;
+/*
+ * What sigaltstack(2) would have left: a mode of 0, SS_ONSTACK or
+ * SS_DISABLE (with SS_AUTODISARM or not); a disabled stack has no address
+ * or size; an enabled one a size the system call takes
+ */
+static bool ckpt_sigaltstack_ok(const struct ckpt_hdr_task *ht)
+{
+	u32 mode = ht->sas_ss_flags & ~SS_AUTODISARM;
+	unsigned long flags;
+	bool ok;
+
+	if (mode == SS_DISABLE)
+		return !ht->sas_ss_sp && !ht->sas_ss_size;
+	if ((mode != 0 && mode != SS_ONSTACK) || ht->sas_ss_size < MINSIGSTKSZ ||
+	    ht->sas_ss_size > ULONG_MAX)
+		return false;
+	/* under the lock sigaltstack(2) takes, as the check wants */
+	if (!lock_task_sighand(current, &flags))
+		return false;
+	ok = sigaltstack_size_valid(ht->sas_ss_size);
+	unlock_task_sighand(current, &flags);
+	return ok;
 }
 
 static int restore_check_task(struct ckpt_ctx *ctx, struct ckpt_hdr_task *ht, u32 i)
@@ -245,34 +236,44 @@ static int restore_check_task(struct ckpt_ctx *ctx, struct ckpt_hdr_task *ht, u3
 	u32 r;
 
 	if (!memchr(ht->comm, 0, sizeof(ht->comm)))
-		return ckpt_err(ctx, -EINVAL, "task %u: comm is not NUL terminated", i);
+		return ckpt_err(ctx, -EINVAL, "pid %d: TASK comm is not NUL terminated", ctx->pid);
 	if (ht->_reserved)
-		return ckpt_err(ctx, -EINVAL, "task %u: reserved field is %#x", i, ht->_reserved);
-	if ((ht->exit_signal != -1 && !valid_signal(ht->exit_signal)) ||
-	    ht->exit_signal < -1 || !valid_signal(ht->pdeath_signal) ||
-	    ht->pdeath_signal < 0)
+		return ckpt_err(ctx, -EINVAL, "pid %d: TASK _reserved is %#x", ctx->pid,
+				ht->_reserved);
+	if (!ckpt_exit_signal_ok(ctx, i, ht->exit_signal))
 		return ckpt_err(ctx, -EINVAL,
-				"task %u: bad exit signal %d or parent death signal %d",
-				i, ht->exit_signal, ht->pdeath_signal);
+				"pid %d: TASK exit_signal %d: not one a %s can have", ctx->pid,
+				ht->exit_signal, ctx->tasks[i].thread ? "thread" : "process");
+	if (!valid_signal(ht->pdeath_signal) || ht->pdeath_signal < 0)
+		return ckpt_err(ctx, -EINVAL, "pid %d: TASK pdeath_signal %d: not a signal",
+				ctx->pid, ht->pdeath_signal);
+	/* personality(2) takes any value but 0xffffffff, which only reads it */
+	if (ht->personality == 0xffffffff)
+		return ckpt_err(ctx, -EINVAL, "pid %d: TASK personality %#x", ctx->pid,
+				ht->personality);
 	if (ht->set_child_tid >= TASK_SIZE_MAX || ht->clear_child_tid >= TASK_SIZE_MAX ||
 	    ht->robust_list >= TASK_SIZE_MAX || ht->rseq >= TASK_SIZE_MAX ||
 	    ht->sas_ss_sp >= TASK_SIZE_MAX)
-		return ckpt_err(ctx, -EINVAL, "task %u: address outside user space", i);
+		return ckpt_err(ctx, -EINVAL, "pid %d: TASK address outside user space", ctx->pid);
 	if ((ht->robust_list && ht->robust_list_len != sizeof(struct robust_list_head)) ||
 	    (!ht->robust_list && ht->robust_list_len))
-		return ckpt_err(ctx, -EINVAL, "task %u: robust list of %llu bytes", i,
+		return ckpt_err(ctx, -EINVAL, "pid %d: TASK robust_list_len %llu", ctx->pid,
 				ht->robust_list_len);
+	/* rseq(2): aligned, at least the original size, in user space */
 	if (ht->rseq && (!IS_ENABLED(CONFIG_RSEQ) || ht->rseq_len < 32 ||
-			 ht->rseq_len > PAGE_SIZE || !IS_ALIGNED(ht->rseq, 32)))
-		return ckpt_err(ctx, -EINVAL, "task %u: rseq area of %u bytes", i, ht->rseq_len);
-	if ((ht->sas_ss_flags & ~(SS_DISABLE | SS_AUTODISARM)) ||
-	    (!(ht->sas_ss_flags & SS_DISABLE) && ht->sas_ss_size < MINSIGSTKSZ))
-		return ckpt_err(ctx, -EINVAL, "task %u: bad alternate signal stack", i);
+			 ht->rseq_len > PAGE_SIZE || !IS_ALIGNED(ht->rseq, 32) ||
+			 ht->rseq + ht->rseq_len > TASK_SIZE_MAX))
+		return ckpt_err(ctx, -EINVAL, "pid %d: TASK rseq_len %u", ctx->pid, ht->rseq_len);
+	if (!ckpt_sigaltstack_ok(ht))
+		return ckpt_err(ctx, -EINVAL, "pid %d: TASK sas_ss_flags %#x, sas_ss_size %llu",
+				ctx->pid, ht->sas_ss_flags, ht->sas_ss_size);
 	if (ht->nr_rlimits != CKPT_RLIM_NLIMITS)
-		return ckpt_err(ctx, -EINVAL, "task %u: %u rlimits", i, ht->nr_rlimits);
+		return ckpt_err(ctx, -EINVAL, "pid %d: TASK nr_rlimits %u", ctx->pid,
+				ht->nr_rlimits);
 	for (r = 0; r < CKPT_RLIM_NLIMITS; r++)
 		if (ht->rlim[r].cur > ht->rlim[r].max)
-			return ckpt_err(ctx, -EINVAL, "task %u: rlimit %u above its maximum", i, r);
+			return ckpt_err(ctx, -EINVAL, "pid %d: TASK rlim[%u].cur %llu above max",
+					ctx->pid, r, ht->rlim[r].cur);
 	if (ht->restart_kind > CKPT_RESTART_FUTEX || ht->_reserved2 ||
 	    (ht->restart_kind && (!ckpt_sleep_clock_ok(ht->restart_clockid) ||
 				  ht->restart_left_ns < 0)) ||
@@ -280,10 +281,45 @@ static int restore_check_task(struct ckpt_ctx *ctx, struct ckpt_hdr_task *ht, u3
 	     (ht->restart_uaddr >= TASK_SIZE_MAX || !IS_ALIGNED(ht->restart_uaddr, 4) ||
 	      ht->restart_op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME) ||
 	      !ht->restart_bitset)))
-		return ckpt_err(ctx, -EINVAL, "task %u: bad interrupted sleep", i);
-	if (ctx->uflags & RESTART_VALIDATE)
-		return 0;
-	return restore_check_creds(ctx, ht);
+		return ckpt_err(ctx, -EINVAL, "pid %d: TASK restart_kind %u: bad interrupted sleep",
+				ctx->pid, ht->restart_kind);
+	return 0;
+}
+
+/*
+ * What current may restore, before the point of no return (the same rules
+ * apply again when the state is set):
+ *
+ * - the root's parent is outside the tree: it gets the signal the
+ *   restarting task already sends it, as clone(2) lets the parent choose
+ *   it and reparenting resets it (any other one would be a signal the
+ *   child picks for a parent it may not signal);
+ * - the limits, as prlimit(2) would set them for the restarting task.
+ */
+static int restore_check_task_rights(struct ckpt_ctx *ctx, struct ckpt_hdr_task *ht, u32 i)
+{
+	struct rlimit *mine = current->signal->rlim, new;
+	int r, ret;
+
+	if (!i && ht->exit_signal != current->exit_signal)
+		return ckpt_err(ctx, -EPERM,
+				"pid %d: TASK exit_signal %d: its parent is outside the tree and gets %d",
+				ctx->pid, ht->exit_signal, current->exit_signal);
+	for (r = 0; r < CKPT_RLIM_NLIMITS; r++) {
+		new.rlim_cur = ht->rlim[r].cur;
+		new.rlim_max = ht->rlim[r].max;
+		ret = 0;
+		if ((new.rlim_max > READ_ONCE(mine[r].rlim_max) && !capable(CAP_SYS_RESOURCE)) ||
+		    (r == RLIMIT_NOFILE && new.rlim_max > sysctl_nr_open))
+			ret = -EPERM;
+		else
+			ret = security_task_setrlimit(current, r, &new);
+		if (ret)
+			return ckpt_err(ctx, ret,
+					"pid %d: TASK rlim[%d] %llu/%llu: prlimit(2) refuses it",
+					ctx->pid, r, ht->rlim[r].cur, ht->rlim[r].max);
+	}
+	return 0;
 }
 
 static int restore_task(struct ckpt_ctx *ctx, u32 i)
@@ -295,6 +331,8 @@ static int restore_task(struct ckpt_ctx *ctx, u32 i)
 	if (IS_ERR(ht))
 		return PTR_ERR(ht);
 	ret = restore_check_task(ctx, ht, i);
+	if (!ret && !(ctx->uflags & RESTART_VALIDATE))
+		ret = restore_check_task_rights(ctx, ht, i);
 	if (ret) {
 		kvfree(ht);
 		return ret;
@@ -306,63 +344,54 @@ static int restore_task(struct ckpt_ctx *ctx, u32 i)
 
 static int restore_rlimits(struct ckpt_ctx *ctx, struct ckpt_hdr_task *ht)
 {
-	struct rlimit *rlim = current->signal->rlim;
-	const char *why = NULL;
-	int r;
+	struct rlimit rlim;
+	int r, ret;
 
-	task_lock(current->group_leader);
-	for (r = 0; r < CKPT_RLIM_NLIMITS && !why; r++) {
-		if (ht->rlim[r].max > rlim[r].rlim_max && !capable(CAP_SYS_RESOURCE))
-			why = "the caller may not raise it to";
-		else if (r == RLIMIT_NOFILE && ht->rlim[r].max > sysctl_nr_open)
-			why = "above nr_open:";
+	for (r = 0; r < CKPT_RLIM_NLIMITS; r++) {
+		rlim.rlim_cur = ht->rlim[r].cur;
+		rlim.rlim_max = ht->rlim[r].max;
+		ret = do_prlimit(current, r, &rlim, NULL);
+		if (ret)
+			return ckpt_err(ctx, ret,
+					"pid %d: TASK rlim[%d] %llu/%llu: prlimit(2) refuses it",
+					ctx->pid, r, ht->rlim[r].cur, ht->rlim[r].max);
 	}
-	if (!why) {
-		for (r = 0; r < CKPT_RLIM_NLIMITS; r++) {
-			rlim[r].rlim_cur = ht->rlim[r].cur;
-			rlim[r].rlim_max = ht->rlim[r].max;
-		}
-	}
-	task_unlock(current->group_leader);
-	/* logging writes to a file: not under the spinlock */
-	if (why)
-		return ckpt_err(ctx, -EPERM, "rlimit %d: %s %llu", r - 1, why,
-				ht->rlim[r - 1].max);
-	if (ht->rlim[RLIMIT_CPU].cur != RLIM_INFINITY)
-		update_rlimit_cpu(current, ht->rlim[RLIMIT_CPU].cur);
 	return 0;
 }
 
-static int restore_creds(struct ckpt_ctx *ctx, struct ckpt_hdr_task *ht)
+/**
+ * restore_task_limits - give current the resource limits of the image
+ * @ctx: restart context, in the turn of a process whose old address space
+ *	is gone (past the point of no return)
+ *
+ * Each limit is set by do_prlimit(), with the rules of prlimit(2): a hard
+ * limit above the current one needs CAP_SYS_RESOURCE, RLIMIT_NOFILE stays
+ * within fs.nr_open, and the security module has its say. The rights are
+ * those of the restarting task itself, as a restarting helper would set
+ * the limits before it takes the credentials of the image. They are set
+ * before the mappings and descriptors of the image are made, which must
+ * fit in them (RLIMIT_AS, RLIMIT_NOFILE...).
+ *
+ * Return: 0 or a negative errno, logged.
+ */
+int restore_task_limits(struct ckpt_ctx *ctx)
 {
-	struct user_namespace *ns = current_user_ns();
-	const struct cred *old = current_cred();
-	struct cred *new = prepare_creds();
+	const struct cred *restored;
 	int ret;
 
-	if (!new)
-		return ckpt_err(ctx, -ENOMEM, "task: no memory for credentials");
-	new->uid = make_kuid(ns, ht->uid);
-	new->euid = make_kuid(ns, ht->euid);
-	new->suid = make_kuid(ns, ht->suid);
-	new->fsuid = make_kuid(ns, ht->fsuid);
-	new->gid = make_kgid(ns, ht->gid);
-	new->egid = make_kgid(ns, ht->egid);
-	new->sgid = make_kgid(ns, ht->sgid);
-	new->fsgid = make_kgid(ns, ht->fsgid);
-	/* capabilities follow the uids as with setresuid(2) */
-	ret = security_task_fix_setuid(new, old, LSM_SETID_RES);
-	if (ret) {
-		abort_creds(new);
-		return ckpt_err(ctx, ret, "task: cannot take uid %u", ht->uid);
-	}
-	return commit_creds(new);
+	restored = override_creds(current_real_cred());
+	ret = restore_rlimits(ctx, ctx->cur->hdr);
+	revert_creds(restored);
+	return ret;
 }
 
 /**
  * restore_task_apply - give current the task state of the image
  * @ctx: restart context, after every record of the image
  * @ts: the state of current
+ *
+ * The credentials come last but for what commit_creds() resets when the
+ * ids change.
  *
  * Return: 0 or a negative errno (the task is past the point of no return).
  */
@@ -372,14 +401,18 @@ int restore_task_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 	struct restart_block *rb = &current->restart_block;
 	int ret;
 
-	/* the rlimits belong to the process: its leader sets them */
-	ret = ts->thread ? 0 : restore_rlimits(ctx, ht);
+	/* with the restarting task's rights, as a restarting helper would */
+	ret = restore_sched_apply(ctx, ts);
 	if (ret)
 		return ret;
 	set_task_comm(current, ht->comm);
 	current->personality = ht->personality;
-	current->exit_signal = ht->exit_signal;
-	current->pdeath_signal = ht->pdeath_signal;
+	if (!ts->thread) {
+		/* the parent's wait(2) reads it under tasklist_lock */
+		write_lock_irq(&tasklist_lock);
+		current->exit_signal = ht->exit_signal;
+		write_unlock_irq(&tasklist_lock);
+	}
 	current->set_child_tid = (int __user *)(unsigned long)ht->set_child_tid;
 	current->clear_child_tid = (int __user *)(unsigned long)ht->clear_child_tid;
 #ifdef CONFIG_FUTEX
@@ -398,19 +431,25 @@ int restore_task_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 	if (ht->restart_kind == CKPT_RESTART_NANOSLEEP) {
 		rb->nanosleep.clockid = ht->restart_clockid;
 		rb->nanosleep.type = TT_NONE;
-		rb->nanosleep.expires = ktime_to_ns(ckpt_clock_now(ht->restart_clockid)) +
-					ht->restart_left_ns;
+		/* saturated, as nanosleep(2) does with a long sleep */
+		rb->nanosleep.expires = ktime_add_safe(ckpt_clock_now(ht->restart_clockid),
+						       ns_to_ktime(ht->restart_left_ns));
 		set_restart_fn(rb, ckpt_nanosleep_restart);
 	} else if (ht->restart_kind == CKPT_RESTART_FUTEX) {
 		rb->futex.uaddr = (u32 __user *)(unsigned long)ht->restart_uaddr;
 		rb->futex.val = ht->restart_val;
 		rb->futex.bitset = ht->restart_bitset;
 		rb->futex.flags = ht->restart_op;
-		rb->futex.time = ktime_to_ns(ckpt_clock_now(ht->restart_clockid)) +
-				 ht->restart_left_ns;
+		rb->futex.time = ktime_add_safe(ckpt_clock_now(ht->restart_clockid),
+						ns_to_ktime(ht->restart_left_ns));
 		set_restart_fn(rb, ckpt_futex_restart);
 	}
-	return restore_creds(ctx, ht);
+	restore_creds_apply(ts);
+	/* commit_creds() resets these when the ids change */
+	current->pdeath_signal = ht->pdeath_signal;
+	if (ts->dumpable >= 0)
+		set_dumpable(current->mm, ts->dumpable);
+	return 0;
 }
 
 /**
@@ -429,6 +468,10 @@ int checkpoint_task_all(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 	ctx->pid = ts->pid;
 	ret = checkpoint_task(ctx, t);
 	if (!ret)
+		ret = checkpoint_creds(ctx, t);
+	if (!ret)
+		ret = checkpoint_sched(ctx, t);
+	if (!ret)
 		ret = checkpoint_cpu(ctx, t);
 	/* a thread's memory and files are its leader's, saved before it */
 	if (!ret && !ts->thread)
@@ -442,6 +485,17 @@ int checkpoint_task_all(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 	return ret;
 }
 
+/*
+ * The dumpable flag of the leader's address space, which a thread sets
+ * again after its own commit_creds() (which may reset it)
+ */
+static int restore_leader_dumpable(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
+{
+	void *leader = xa_load(&ctx->pid_index, ctx->tree[ts - ctx->tasks].vtgid);
+
+	return leader ? ctx->tasks[xa_to_value(leader)].dumpable : -1;
+}
+
 /**
  * restore_task_all - read the records of one task of the tree
  * @ctx: restart context
@@ -449,28 +503,41 @@ int checkpoint_task_all(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
  *
  * With RESTART_VALIDATE every record is read and checked and nothing is
  * changed. Otherwise current becomes the task of the image; the task
- * state, the signals and the CPU state are kept in @ts and applied once
- * the whole image has been read.
+ * state, the credentials, the signals and the CPU state are kept in @ts
+ * and applied once the whole image has been read. The records after the
+ * credentials are restored with them: what the task opens, binds or makes
+ * is checked as if it did it itself.
  *
  * Return: 0 or a negative errno.
  */
 int restore_task_all(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 {
+	const struct cred *caller = NULL;
 	int ret;
 
 	ctx->cur = ts;
 	ctx->pid = ts->pid;
 	ret = restore_task(ctx, ts - ctx->tasks);
 	if (!ret)
+		ret = restore_creds(ctx);
+	if (!ret)
+		ret = restore_sched(ctx);
+	if (!ret && ts->cred)
+		caller = override_creds(ts->cred);
+	if (!ret)
 		ret = restore_cpu(ctx);
 	if (!ret && !ts->thread)
 		ret = restore_mm(ctx);
+	if (!ret && ts->thread)
+		ts->dumpable = restore_leader_dumpable(ctx, ts);
 	if (!ret && !ts->thread)
 		ret = restore_files(ctx);
 	if (!ret && !ts->thread && (ctx->tree_flags & CKPT_TREE_IPCNS))
 		ret = restore_sem_undo(ctx);
 	if (!ret)
 		ret = restore_signals(ctx);
+	if (caller)
+		revert_creds(caller);
 	return ret;
 }
 
@@ -485,6 +552,11 @@ void ckpt_task_state_free(struct ckpt_task_state *ts)
 	ts->task = NULL;
 	kvfree(ts->hdr);
 	ts->hdr = NULL;
+	kvfree(ts->sched);
+	ts->sched = NULL;
+	if (ts->cred)
+		put_cred(ts->cred);
+	ts->cred = NULL;
 	ckpt_arch_free(ts->arch);
 	ts->arch = NULL;
 	ckpt_signals_free(ts->signals);

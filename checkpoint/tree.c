@@ -23,10 +23,13 @@
 #include <linux/fdtable.h>
 #include <linux/fs_struct.h>
 #include <linux/err.h>
+#include <linux/nsproxy.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/ptrace.h>
 #include <linux/rcupdate.h>
+#include <linux/resource.h>
+#include <linux/sched/user.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -99,7 +102,7 @@ static int ckpt_collect_tree(struct ckpt_ctx *ctx, struct ckpt_task_state **out,
 	int n;
 
 	for (;;) {
-		ts = kvcalloc(max, sizeof(*ts), GFP_KERNEL);
+		ts = kvcalloc(max, sizeof(*ts), GFP_KERNEL_ACCOUNT);
 		if (!ts)
 			break;
 		n = ckpt_walk_tree(ctx->root_task, ts, max);
@@ -141,6 +144,81 @@ static bool ckpt_same_tree(struct ckpt_task_state *a, u32 na, struct ckpt_task_s
 }
 
 /*
+ * A namespace of @t's that is not the checkpointer's (besides the pid and
+ * IPC namespaces of a container, which the image holds), or NULL: a task
+ * restored into the restarter's would silently see another system.
+ */
+static const char *ckpt_ns_unsupported(struct task_struct *t)
+{
+	struct nsproxy *mine = current->nsproxy, *ns;
+	const char *why = NULL;
+
+	task_lock(t);
+	ns = t->nsproxy;
+	if (!ns)
+		why = "has no namespaces";
+	else if (ns->uts_ns != mine->uts_ns)
+		why = "own UTS namespace not supported";
+	else if (ns->mnt_ns != mine->mnt_ns)
+		why = "own mount namespace not supported";
+	else if (ns->net_ns != mine->net_ns)
+		why = "own network namespace not supported";
+	else if (ns->cgroup_ns != mine->cgroup_ns)
+		why = "own cgroup namespace not supported";
+	else if (ns->time_ns != mine->time_ns ||
+		 ns->time_ns_for_children != mine->time_ns_for_children)
+		why = "own time namespace not supported";
+	else if (ns->pid_ns_for_children != task_active_pid_ns(t))
+		why = "its children go to a pid namespace of their own: not supported";
+	task_unlock(t);
+	return why;
+}
+
+/* Is @t traced, or a tracer? The image has no place for either */
+static const char *ckpt_ptrace_unsupported(struct task_struct *t)
+{
+	const char *why = NULL;
+
+	read_lock(&tasklist_lock);
+	if (t->ptrace)
+		why = "is traced (ptrace): not supported";
+	else if (!list_empty(&t->ptraced))
+		why = "traces other tasks (ptrace): not supported";
+	read_unlock(&tasklist_lock);
+	return why;
+}
+
+/*
+ * May the caller touch every task it is about to freeze, and can the
+ * image hold it? Freezing wakes a task up: a task the caller could not
+ * attach to, or one the image can't hold (traced, in namespaces of its
+ * own), is refused before that.
+ */
+static int ckpt_check_access(struct ckpt_ctx *ctx)
+{
+	struct task_struct *t;
+	const char *why;
+	u32 i;
+
+	for (i = 0; i < ctx->nr_tasks; i++) {
+		t = ctx->tasks[i].task;
+		if (ctx->tasks[i].frozen || t->exit_state)
+			continue;
+		if (t->flags & PF_KTHREAD)
+			return ckpt_err(ctx, -EPERM, "pid %d: is a kernel thread", task_pid_vnr(t));
+		if (!ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
+			return ckpt_err(ctx, -EPERM,
+					"pid %d: caller lacks PTRACE_MODE_ATTACH access",
+					task_pid_vnr(t));
+		why = ckpt_ptrace_unsupported(t) ?: ckpt_ns_unsupported(t);
+		if (why)
+			return ckpt_err(ctx, -EOPNOTSUPP, "pid %d: %s", task_pid_vnr(t), why);
+		cond_resched();
+	}
+	return 0;
+}
+
+/*
  * Freeze the tree: walk it, freeze what isn't frozen, and walk it again
  * until nothing new turns up. Tasks we froze keep ->frozen set across walks
  * (t->checkpoint_freeze says so), so checkpoint_thaw() undoes exactly that.
@@ -153,6 +231,9 @@ static int ckpt_freeze_tree(struct ckpt_ctx *ctx)
 
 	ret = ckpt_collect_tree(ctx, &ctx->tasks, &ctx->nr_tasks);
 	for (round = 0; !ret && round < CKPT_TREE_ROUNDS; round++) {
+		ret = ckpt_check_access(ctx);
+		if (ret)
+			return ret;
 		ret = checkpoint_freeze(ctx);
 		if (ret)
 			return ret;
@@ -372,6 +453,7 @@ static int ckpt_task_shares(struct ckpt_ctx *ctx, struct task_struct *t)
 static const char *ckpt_tree_unsupported(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 {
 	struct task_struct *t = ts->task;
+	const char *why;
 
 	if (t->exit_state && !thread_group_empty(t))
 		return "thread group leader has exited, its threads run: not supported";
@@ -383,7 +465,9 @@ static const char *ckpt_tree_unsupported(struct ckpt_ctx *ctx, struct ckpt_task_
 		return "pid namespace nested in the tree not supported";
 	if (!ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
 		return "caller lacks PTRACE_MODE_ATTACH access";
-	return ckpt_ipc_task_unsupported(ctx, t);
+	/* again on the frozen tree: it may have changed before it froze */
+	why = ckpt_ptrace_unsupported(t) ?: ckpt_ns_unsupported(t);
+	return why ?: ckpt_ipc_task_unsupported(ctx, t);
 }
 
 /**
@@ -436,6 +520,38 @@ int checkpoint_tree(struct ckpt_ctx *ctx)
 	return ret;
 }
 
+/*
+ * The tasks of an image are processes the caller has made (and each asks
+ * restart(2) to become one of them): there can't be more than it may
+ * fork, RLIMIT_NPROC for a caller that fork(2) holds to it, nor more than
+ * the pids the pid namespace has. The memory restart keeps for each task
+ * is charged to the caller.
+ */
+static int restore_check_nr_tasks(struct ckpt_ctx *ctx, u32 nr)
+{
+	unsigned long nproc = rlimit(RLIMIT_NPROC);
+
+	if (nr > READ_ONCE(pid_max))
+		return ckpt_err(ctx, -EINVAL, "TREE nr_tasks %u: more than pid_max (%d)", nr,
+				READ_ONCE(pid_max));
+	if (nr > nproc && current_user() != INIT_USER && !capable(CAP_SYS_RESOURCE) &&
+	    !capable(CAP_SYS_ADMIN))
+		return ckpt_err(ctx, -EAGAIN,
+				"TREE nr_tasks %u: more than the caller's RLIMIT_NPROC (%lu)",
+				nr, nproc);
+	return 0;
+}
+
+/* Stop a long loop over the image for a fatal signal, and let others run */
+static int restore_check_killed(struct ckpt_ctx *ctx)
+{
+	cond_resched();
+	if (fatal_signal_pending(current))
+		return ckpt_err(ctx, -EINTR, "pid %d: killed while reading the tree",
+				task_pid_vnr(current));
+	return 0;
+}
+
 static bool ckpt_exit_code_ok(s32 code)
 {
 	int sig = code & 0x7f;
@@ -450,12 +566,13 @@ static bool ckpt_exit_code_ok(s32 code)
 static int restore_check_pids(struct ckpt_ctx *ctx, const struct ckpt_pids *p, u32 i)
 {
 	u32 pidns = ctx->tree_flags & CKPT_TREE_PIDNS;
+	int max = READ_ONCE(pid_max);
 	const struct ckpt_pids *l;
 	void *parent, *leader;
 
-	if (p->vpid <= 0 || p->vpid > PID_MAX_LIMIT || p->vtgid <= 0 || p->vtgid > PID_MAX_LIMIT ||
-	    p->vppid < 0 || p->vppid > PID_MAX_LIMIT || p->vpgid < 0 ||
-	    p->vpgid > PID_MAX_LIMIT || p->vsid < 0 || p->vsid > PID_MAX_LIMIT || p->depth)
+	if (p->vpid <= 0 || p->vpid >= max || p->vtgid <= 0 || p->vtgid >= max ||
+	    p->vppid < 0 || p->vppid >= max || p->vpgid < 0 || p->vpgid >= max ||
+	    p->vsid < 0 || p->vsid >= max || p->depth)
 		return ckpt_err(ctx, -EINVAL, "tree: task %u has bad pids %d/%d/%d/%d/%d depth %u",
 				i, p->vpid, p->vtgid, p->vppid, p->vpgid, p->vsid, p->depth);
 	if (p->flags & ~CKPT_PIDS_FLAGS_ALL || (!(p->flags & CKPT_PIDS_ZOMBIE) && p->exit_code) ||
@@ -536,28 +653,34 @@ int restore_tree(struct ckpt_ctx *ctx)
 			       ctx->rec_pos, tree->nr_tasks, tree->h.len);
 		goto out;
 	}
+	ret = restore_check_nr_tasks(ctx, tree->nr_tasks);
+	if (ret)
+		goto out;
 	if (tree->flags & ~CKPT_TREE_FLAGS_ALL) {
 		ret = ckpt_err(ctx, -EINVAL, "tree: unknown flags %#x", tree->flags);
 		goto out;
 	}
 	ctx->tree_flags = tree->flags;
 	size = tree->nr_tasks * sizeof(*ctx->tree);
-	ctx->tree = kvmalloc(size, GFP_KERNEL);
-	ctx->tasks = kvcalloc(tree->nr_tasks, sizeof(*ctx->tasks), GFP_KERNEL);
+	ctx->tree = kvmalloc(size, CKPT_GFP_IMAGE);
+	ctx->tasks = kvcalloc(tree->nr_tasks, sizeof(*ctx->tasks), CKPT_GFP_IMAGE);
 	if (!ctx->tree || !ctx->tasks) {
 		ret = ckpt_err(ctx, -ENOMEM, "no memory for a tree of %u tasks", tree->nr_tasks);
 		goto out;
 	}
 	memcpy(ctx->tree, tree->pids, size);
-	for (i = 0; i < tree->nr_tasks; i++)
+	for (i = 0; i < tree->nr_tasks; i++) {
 		init_waitqueue_head(&ctx->tasks[i].turn_wq);
+		ctx->tasks[i].dumpable = -1;
+	}
 	/* a task aborting the restart meanwhile wakes the queues up to nr_tasks */
 	smp_store_release(&ctx->nr_tasks, tree->nr_tasks);
 	for (i = 0; i < ctx->nr_tasks && !ret; i++) {
 		ret = restore_check_pids(ctx, &ctx->tree[i], i);
 		if (ret)
 			break;
-		ret = xa_insert(&ctx->pid_index, ctx->tree[i].vpid, xa_mk_value(i), GFP_KERNEL);
+		ret = xa_insert(&ctx->pid_index, ctx->tree[i].vpid, xa_mk_value(i),
+				CKPT_GFP_IMAGE);
 		if (ret == -EBUSY)
 			ret = ckpt_err(ctx, -EINVAL, "tree: pid %d appears twice",
 				       ctx->tree[i].vpid);
@@ -565,9 +688,14 @@ int restore_tree(struct ckpt_ctx *ctx)
 			ret = ckpt_err(ctx, ret, "no memory for a tree of %u tasks", ctx->nr_tasks);
 		ctx->tasks[i].pid = ctx->tree[i].vpid;
 		ctx->tasks[i].thread = ctx->tree[i].vtgid != ctx->tree[i].vpid;
+		if (!ret)
+			ret = restore_check_killed(ctx);
 	}
-	for (i = 0; i < ctx->nr_tasks && !ret; i++)
+	for (i = 0; i < ctx->nr_tasks && !ret; i++) {
 		ret = restore_check_gone(ctx, &ctx->tree[i]);
+		if (!ret)
+			ret = restore_check_killed(ctx);
+	}
 out:
 	kvfree(tree);
 	return ret;

@@ -33,13 +33,13 @@
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/net.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
+#include <linux/security.h>
 #include <linux/socket.h>
 #include <linux/un.h>
 #include <net/af_unix.h>
@@ -206,8 +206,8 @@ again:
 		kvfree(data);
 		nr = n;
 		total = off;
-		lens = kvmalloc_array(max(nr, 1U), sizeof(*lens), GFP_KERNEL);
-		data = kvmalloc(max_t(size_t, total, 1), GFP_KERNEL);
+		lens = kvmalloc_array(max(nr, 1U), sizeof(*lens), GFP_KERNEL_ACCOUNT);
+		data = kvmalloc(max_t(size_t, total, 1), GFP_KERNEL_ACCOUNT);
 		if (!lens || !data) {
 			ret = -ENOMEM;
 			goto fail;
@@ -237,6 +237,10 @@ static int checkpoint_unix(struct ckpt_ctx *ctx, struct file *file, unsigned int
 
 	if (!sk)
 		return -EBADF;
+	if (ckpt_sock_filtered(sk))
+		return ckpt_err(ctx, -EOPNOTSUPP,
+				"pid %d fd %u: socket filter (SO_ATTACH_FILTER) not supported",
+				ctx->pid, fd);
 	/*
 	 * Met before only as the peer of a socket saved before (a socket has
 	 * one open file: it can't be opened again through /proc).
@@ -300,6 +304,8 @@ static int checkpoint_unix(struct ckpt_ctx *ctx, struct file *file, unsigned int
 	if (ret)
 		return ret;
 	ret = ckpt_write_obj(ctx, &hu.h);
+	if (!ret)
+		ret = checkpoint_sockopts(ctx, sk, fd);
 	for (i = 0, off = 0; i < hu.nr_msgs && !ret; off += lens[i++])
 		ret = ckpt_write_data(ctx, off, data + off, lens[i]);
 	kvfree(lens);
@@ -320,7 +326,7 @@ static int restore_unix_queue(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf,
 	void *buf;
 	int n = 0;
 
-	buf = kvmalloc(CKPT_DATA_MAX, GFP_KERNEL);
+	buf = kvmalloc(CKPT_DATA_MAX, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	if (sk) {
@@ -376,39 +382,35 @@ static struct file *restore_unix_file(struct ckpt_ctx *ctx, struct socket *sock,
 static int restore_unix_bind(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf,
 			     struct ckpt_hdr_unix *hu, struct socket *sock)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct path parent;
-	struct dentry *d;
+	struct sockaddr_storage ss = { .ss_family = AF_UNIX };
+	struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
 	int ret, len;
 
 	if (hu->addr_len) {
-		memcpy(sun.sun_path, hu->addr, hu->addr_len);
+		memcpy(sun->sun_path, hu->addr, hu->addr_len);
 		len = offsetof(struct sockaddr_un, sun_path) + hu->addr_len;
 		if (hu->addr[0]) {
-			/* the socket file of the checkpointed socket is in the way */
-			d = kern_path_locked(hu->addr, &parent);
-			if (!IS_ERR(d)) {
-				ret = 0;
-				if (d_really_is_positive(d) && S_ISSOCK(d_inode(d)->i_mode))
-					ret = vfs_unlink(mnt_idmap(parent.mnt),
-							 d_inode(parent.dentry), d, NULL);
-				inode_unlock(d_inode(parent.dentry));
-				dput(d);
-				path_put(&parent);
-				if (ret)
-					return ckpt_err(ctx, ret,
-							"fd %d: cannot remove socket file %s",
-							hf->fd, hu->addr);
-			}
+			/*
+			 * The socket file of the checkpointed socket is in the
+			 * way: removed as unlink(2) by the restored task would
+			 * (another kind of file there makes bind(2) fail)
+			 */
+			ret = unlink_socket_file(hu->addr);
+			if (ret && ret != -ENOENT && ret != -EEXIST)
+				return ckpt_err(ctx, ret,
+						"pid %d fd %d: cannot remove socket file %s",
+						ctx->pid, hf->fd, hu->addr);
 		}
-		ret = kernel_bind(sock, (struct sockaddr *)&sun, len);
+		/* bind(2) and its security hook */
+		ret = __sys_bind_socket(sock, &ss, len);
 		if (ret)
 			return ckpt_err(ctx, ret, "fd %d: cannot bind unix socket to %s%*pE",
 					hf->fd, hu->addr[0] ? "" : "@", (int)hu->addr_len - 1,
 					hu->addr + 1);
 	}
 	if (hu->state == CKPT_UNIX_LISTEN) {
-		ret = kernel_listen(sock, hu->backlog);
+		/* listen(2): the backlog within net.core.somaxconn, the security hook */
+		ret = __sys_listen_socket(sock, hu->backlog);
 		if (ret)
 			return ckpt_err(ctx, ret, "fd %d: cannot listen", hf->fd);
 	}
@@ -423,12 +425,14 @@ static struct ckpt_usock *restore_new_usock(struct ckpt_ctx *ctx, struct ckpt_hd
 	struct ckpt_usock *us;
 	int ret;
 
-	us = kzalloc(sizeof(*us), GFP_KERNEL);
+	us = kzalloc(sizeof(*us), GFP_KERNEL_ACCOUNT);
 	if (!us)
 		return ERR_PTR(-ENOMEM);
 	ret = sock_create(AF_UNIX, hu->type, 0, &a);
 	if (!ret && hu->state == CKPT_UNIX_CONNECTED) {
 		ret = sock_create(AF_UNIX, hu->type, 0, &b);
+		if (!ret)
+			ret = security_socket_socketpair(a, b);
 		if (!ret)
 			ret = a->ops->socketpair(a, b);
 	}
@@ -515,7 +519,8 @@ static struct file *restore_unix(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf)
 			goto out;
 		}
 		if (ctx->uflags & RESTART_VALIDATE) {
-			ret = restore_unix_queue(ctx, hf, hu, NULL);
+			ret = restore_sockopts(ctx, NULL, hf->fd) ?:
+			      restore_unix_queue(ctx, hf, hu, NULL);
 			goto out;
 		}
 		us = ckpt_obj_fetch(ctx, hu->objref, CKPT_OBJ_SOCK);
@@ -538,7 +543,8 @@ static struct file *restore_unix(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf)
 		if (ret)
 			goto out;
 		if (ctx->uflags & RESTART_VALIDATE) {
-			ret = restore_unix_queue(ctx, hf, hu, NULL);
+			ret = restore_sockopts(ctx, NULL, hf->fd) ?:
+			      restore_unix_queue(ctx, hf, hu, NULL);
 			goto out;
 		}
 		us = restore_new_usock(ctx, hf, hu);
@@ -553,7 +559,7 @@ static struct file *restore_unix(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf)
 		}
 		if (hu->peer) {
 			/* the other end waits for the peer's record */
-			pus = kzalloc(sizeof(*pus), GFP_KERNEL);
+			pus = kzalloc(sizeof(*pus), GFP_KERNEL_ACCOUNT);
 			ret = -ENOMEM;
 			if (!pus)
 				goto out;
@@ -568,7 +574,9 @@ static struct file *restore_unix(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf)
 	}
 	us->given = true;
 	restore_sock_bufs(sock_from_file(us->file)->sk, hu->sndbuf, hu->rcvbuf);
-	ret = restore_unix_queue(ctx, hf, hu, us->partner);
+	ret = restore_sockopts(ctx, sock_from_file(us->file), hf->fd);
+	if (!ret)
+		ret = restore_unix_queue(ctx, hf, hu, us->partner);
 	if (!ret) {
 		unix_state_lock(sock_from_file(us->file)->sk);
 		WRITE_ONCE(sock_from_file(us->file)->sk->sk_shutdown, hu->shutdown);

@@ -63,7 +63,7 @@ int ckpt_ipc_collect(struct ipc_ids *ids, u32 nr, struct kern_ipc_perm ***perms)
 	u32 n = 0;
 
 	*perms = NULL;
-	p = kvcalloc(max(nr, 1U), sizeof(*p), GFP_KERNEL);
+	p = kvcalloc(max(nr, 1U), sizeof(*p), GFP_KERNEL_ACCOUNT);
 	if (!p)
 		return -ENOMEM;
 	down_read(&ids->rwsem);
@@ -80,6 +80,30 @@ int ckpt_ipc_collect(struct ipc_ids *ids, u32 nr, struct kern_ipc_perm ***perms)
 		ret = -EBUSY;
 	*perms = p;
 	return ret;
+}
+
+/**
+ * ckpt_ipc_may_read - may the checkpointer read an object?
+ * @ctx: checkpoint context
+ * @ns: the object's namespace
+ * @perm: the object, with a reference
+ * @what: its kind, for the message
+ *
+ * Saving an object reads all of it, which needs the read permission that
+ * msgctl(IPC_STAT), semctl(IPC_STAT) and shmctl(IPC_STAT) need, for the
+ * checkpointer's credentials (ipcperms(), security hook included).
+ *
+ * Return: 0 or -EACCES, logged.
+ */
+int ckpt_ipc_may_read(struct ckpt_ctx *ctx, struct ipc_namespace *ns, struct kern_ipc_perm *perm,
+		      const char *what)
+{
+	if (!ipcperms(ns, perm, 0444))
+		return 0;
+	return ckpt_err(ctx, -EACCES,
+			"ipc: %s id %d: the caller may not read it (owner %u, mode %#o)", what,
+			perm->id, from_kuid_munged(current_user_ns(), perm->uid),
+			perm->mode & 0777);
 }
 
 static u32 ckpt_msg_rec_len(size_t len)
@@ -151,7 +175,7 @@ static long ckpt_msq_copy(struct ckpt_ctx *ctx, struct msg_queue *msq,
 		if (need > *size) {
 			kvfree(*buf);
 			*size = 0;
-			*buf = kvmalloc(need, GFP_KERNEL);
+			*buf = kvmalloc(need, GFP_KERNEL_ACCOUNT);
 			if (!*buf)
 				return -ENOMEM;
 			*size = need;
@@ -200,6 +224,9 @@ int checkpoint_ipc_msg(struct ckpt_ctx *ctx, struct ipc_namespace *ns, u32 nr)
 	if (ret == -EBUSY)
 		ckpt_err(ctx, ret, "ipc: msg queues came or went while saving them");
 	for (i = 0; i < nr && !ret; i++) {
+		ret = ckpt_ipc_may_read(ctx, ns, perms[i], "msg queue");
+		if (ret)
+			break;
 		len = ckpt_msq_copy(ctx, container_of(perms[i], struct msg_queue, q_perm), hq,
 				    &buf, &size);
 		if (len < 0) {

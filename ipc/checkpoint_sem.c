@@ -86,8 +86,12 @@ int checkpoint_ipc_sem(struct ckpt_ctx *ctx, struct ipc_namespace *ns, u32 nr)
 	ret = ckpt_ipc_collect(&sem_ids(ns), nr, &perms);
 	if (ret == -EBUSY)
 		ckpt_err(ctx, ret, "ipc: semaphore sets came or went while saving them");
-	for (i = 0; i < nr && !ret; i++)
-		ret = checkpoint_sem_array(ctx, container_of(perms[i], struct sem_array, sem_perm));
+	for (i = 0; i < nr && !ret; i++) {
+		ret = ckpt_ipc_may_read(ctx, ns, perms[i], "semaphore set");
+		if (!ret)
+			ret = checkpoint_sem_array(ctx, container_of(perms[i], struct sem_array,
+								     sem_perm));
+	}
 	for (i = 0; perms && i < nr && perms[i]; i++)
 		ipc_rcu_putref(perms[i], sem_rcu_free);
 	kvfree(perms);
@@ -276,7 +280,7 @@ int checkpoint_sem_undo(struct ckpt_ctx *ctx, struct task_struct *t)
 		rcu_read_unlock();
 	}
 	if (nr) {
-		semids = kvmalloc_array(nr, sizeof(*semids), GFP_KERNEL);
+		semids = kvmalloc_array(nr, sizeof(*semids), GFP_KERNEL_ACCOUNT);
 		if (!semids) {
 			kfree(hl);
 			return -ENOMEM;
@@ -300,6 +304,24 @@ int checkpoint_sem_undo(struct ckpt_ctx *ctx, struct task_struct *t)
 }
 
 /* Read one IPC_UNDO record; give current its adjustments */
+/* May current take the undo list @hu of a set, as semop(2) would? */
+static int restore_undo_may(struct ckpt_ctx *ctx, struct ipc_namespace *ns,
+			    struct ckpt_hdr_ipc_undo *hu)
+{
+	short flg = memchr_inv(hu->semadj, 0, hu->nsems * sizeof(hu->semadj[0])) ? 0222 : 0444;
+	struct sem_array *sma;
+	int ret;
+
+	rcu_read_lock();
+	sma = sem_obtain_object_check(ns, hu->semid);
+	ret = IS_ERR(sma) ? PTR_ERR(sma) : ipcperms(ns, &sma->sem_perm, flg) ? -EACCES : 0;
+	rcu_read_unlock();
+	if (ret)
+		ckpt_err(ctx, ret, "pid %d: undo list: semaphore set id %d: may not %s it",
+			 ctx->pid, hu->semid, flg == 0222 ? "alter" : "read");
+	return ret;
+}
+
 static int restore_undo(struct ckpt_ctx *ctx, int *prev)
 {
 	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
@@ -329,6 +351,13 @@ static int restore_undo(struct ckpt_ctx *ctx, int *prev)
 		}
 	}
 	if (ctx->uflags & RESTART_VALIDATE)
+		goto out;
+	/*
+	 * semop(2) with SEM_UNDO: altering the set (an adjustment) needs the
+	 * right to write it, a zero one to read it
+	 */
+	ret = restore_undo_may(ctx, ns, hu);
+	if (ret)
 		goto out;
 
 	un = find_alloc_undo(ns, hu->semid);

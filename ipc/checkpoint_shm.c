@@ -64,9 +64,9 @@ struct ckpt_shm_batch {
 
 static int ckpt_shm_batch_alloc(struct ckpt_shm_batch *b)
 {
-	b->hp = kvzalloc(struct_size(b->hp, addr, CKPT_PAGES_BATCH), GFP_KERNEL);
-	b->pages = kvmalloc_array(CKPT_PAGES_BATCH, sizeof(*b->pages), GFP_KERNEL);
-	b->bv = kvmalloc_array(CKPT_PAGES_BATCH, sizeof(*b->bv), GFP_KERNEL);
+	b->hp = kvzalloc(struct_size(b->hp, addr, CKPT_PAGES_BATCH), GFP_KERNEL_ACCOUNT);
+	b->pages = kvmalloc_array(CKPT_PAGES_BATCH, sizeof(*b->pages), GFP_KERNEL_ACCOUNT);
+	b->bv = kvmalloc_array(CKPT_PAGES_BATCH, sizeof(*b->bv), GFP_KERNEL_ACCOUNT);
 	return b->hp && b->pages && b->bv ? 0 : -ENOMEM;
 }
 
@@ -223,9 +223,13 @@ int checkpoint_ipc_shm(struct ckpt_ctx *ctx, struct ipc_namespace *ns, u32 nr)
 	ret = ckpt_ipc_collect(&shm_ids(ns), nr, &perms);
 	if (ret == -EBUSY)
 		ckpt_err(ctx, ret, "ipc: shm segments came or went while saving them");
-	for (i = 0; i < nr && !ret; i++)
-		ret = checkpoint_shm_segment(ctx, container_of(perms[i], struct shmid_kernel,
-							       shm_perm));
+	for (i = 0; i < nr && !ret; i++) {
+		ret = ckpt_ipc_may_read(ctx, ns, perms[i], "shm segment");
+		if (!ret)
+			ret = checkpoint_shm_segment(ctx, container_of(perms[i],
+								       struct shmid_kernel,
+								       shm_perm));
+	}
 	for (i = 0; perms && i < nr && perms[i]; i++)
 		ipc_rcu_putref(perms[i], shm_rcu_free);
 	kvfree(perms);

@@ -13,6 +13,14 @@ sob="Signed-off-by: $name <$email>"
 steps=(
 "eventfd, signalfd, timerfd, epoll: let checkpoint read and recreate their state|\
 patches/eventfd.patch patches/signalfd.patch patches/timerfd.patch patches/eventpoll.patch"
+"kernel/sys.c: let restart set limits and the memory map as prlimit and prctl do|\
+patches/sys-prlimit-mm-map.patch"
+"fs/namei: remove a socket file from the kernel with the rules of unlink(2)|\
+patches/namei-unlink-socket.patch"
+"memfd: make a memfd from the kernel with the rules of memfd_create(2)|\
+patches/memfd-file-create.patch"
+"proc: set oom_score_adj from the kernel with the rules of its /proc file|\
+patches/proc-oom-score-adj.patch"
 "checkpoint: save and restore a process|\
 include/uapi/linux/checkpoint.h include/uapi/linux/checkpoint_hdr.h \
 arch/x86/include/uapi/asm/checkpoint_hdr.h include/linux/checkpoint.h \
@@ -48,6 +56,41 @@ creation part of eventfd2(2), signalfd4(2), timerfd_create(2) and
 epoll_create1(2) moves into a helper that both the system call and
 restart use; the system calls behave as before.
 "
+"Restart (later in this series) gives a restored process its resource
+limits and the layout fields of its address space (code, data, heap,
+stack, arguments, environment, auxiliary vector). It must apply the same
+rules as prlimit(2) and prctl(PR_SET_MM_MAP), so that an edited image
+can't get what those system calls refuse.
+
+Make do_prlimit() visible to the rest of the kernel, and split the
+address checks and the update of prctl_set_mm_map() into
+prctl_mm_map_check(), which takes the RLIMIT_DATA to check against
+(restart checks the limit the task will have, before it has it), and
+prctl_mm_map_set(). prctl(2) behaves as before.
+"
+"Restart (later in this series) binds a unix socket to the path it had,
+and must first remove the socket file the checkpointed socket left
+there. Doing that with vfs_unlink() skips the checks of unlink(2): the
+mount's write access, the security hook of the path. Add
+unlink_socket_file(), which is do_unlinkat() for a kernel path that
+removes only a socket, with the credentials of the caller.
+"
+"Restart (later in this series) makes memfds again. A memfd that was
+executable must be refused where vm.memfd_noexec forbids making one, as
+memfd_create(2) would refuse it. Split the checks of the flags and the
+making of the file out of memfd_create(2), and add memfd_file_create(),
+which does both for a name in kernel memory. memfd_create(2) behaves as
+before.
+"
+"Restart (later in this series) gives a restored process its
+oom_score_adj. Lowering it must need CAP_SYS_RESOURCE as a write to
+/proc/PID/oom_score_adj does, and the processes sharing the address space
+must get it too.
+
+Split the setting part out of __set_oom_adj() and add
+set_task_oom_score_adj() for a task the caller holds. The /proc files
+behave as before.
+"
 "Checkpoint/restart saves a running process into an image and brings it
 back later, with the same pid, memory, registers, files and signals.
 
@@ -59,23 +102,29 @@ and sockets work. Each operation has a refcounted context with the
 image, log file, checkpoint id and first error.
 
 Checkpoint freezes its target (see the next patch), then saves: the task
-(credentials, rlimits, tid addresses, robust list, rseq, sigaltstack, an
-interrupted sleep), the address space (only present anonymous pages and
-anonymous copies in private file mappings; pages move through a bvec
-iov_iter in batches, without copies), regular files, directories and
-basic character devices by path, flags and position; pipes and FIFOs
-with their unread bytes, memfds and deleted files with their contents,
-eventfd, signalfd, timerfd, epoll and unix sockets with their queued
-messages (anything else is refused by name); and signal handlers, masks,
-pending signals, the itimers and POSIX timers (recreated with their ids,
-see the posix-timers patch).
+(credentials and capabilities, scheduling, rlimits, tid addresses,
+robust list, rseq, sigaltstack, an interrupted sleep), the address space
+(only present anonymous pages and anonymous copies in private file
+mappings; pages move through a bvec iov_iter in batches, without
+copies), regular files, directories and basic character devices by path,
+flags and position; pipes and FIFOs with their unread bytes, memfds and
+deleted files with their contents, eventfd, signalfd, timerfd, epoll and
+unix sockets with their queued messages, socket options (anything else
+is refused by name); and signal handlers, masks, pending signals, the
+itimers and POSIX timers (recreated with their ids, see the posix-timers
+patch).
 
-Restart turns the calling process into the process of the image. Every
-field of the untrusted image is checked before use; files are opened
-with the caller's permissions and credentials only taken as far as the
-caller could set them. Once the old address space is gone a failure
-kills the caller. KUnit tests cover the record table, header checks and
-record streams.
+Restart turns the calling process into the process of the image. The
+image is untrusted input and restart needs no privilege of its own:
+every field is checked before use, and every property the restored
+process gets passes the checks of the system call that would set it,
+with the credentials it will hold (setresuid, setgroups, capset, prctl,
+prlimit, PR_SET_MM_MAP, sched_setattr, open, bind, unlink, setsockopt,
+memfd_create), before the point of no return. Allocations that grow with
+the image are charged to the caller's memory cgroup and long loops can
+be killed. Once the old address space is gone a failure kills the
+caller. KUnit tests cover the record table, header checks and record
+streams.
 
 The code is not built until the system calls are wired up."
 "checkpoint(2) must hold its target still while it saves it, without the
@@ -132,7 +181,12 @@ restart refusing corrupted, truncated and foreign images with the right
 errno and one log line, and checkpoint-kill-restart cycles checked from
 inside the restored process: memory of every mapping kind, registers and
 AVX state, files and offsets, signals and timers, an interrupted sleep,
-self-checkpoint, refused objects and credentials."
+self-checkpoint, refused objects and credentials. untrusted_test restarts
+edited images as an unprivileged user and checks that each property is
+refused or given with the rules of its system call; same_test checks
+that a restored process is the same process; ckpt_fuzz restarts mutated
+images of every field of every record as an unprivileged user and runs a
+workload in what comes back."
 )
 
 # every file of ours belongs to exactly one step; the MAINTAINERS entry

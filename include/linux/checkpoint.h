@@ -8,6 +8,7 @@
 
 #include <linux/checkpoint_hdr.h>
 #include <linux/compiler_attributes.h>
+#include <linux/gfp_types.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -18,6 +19,7 @@
 
 struct bio_vec;
 struct ckpt_objhash;
+struct cred;
 struct file;
 struct fs_struct;
 struct ipc_namespace;
@@ -57,8 +59,14 @@ enum {
  *	files or signal handlers of its own in the image
  * @frozen: checkpoint: the task is held frozen by us
  * @committed: restart: the task has begun to change (see do_restart())
+ * @no_new_privs: restart: the task gets no_new_privs with its credentials
+ * @dumpable: restart: the dumpable flag of the address space it restored
+ *	(set after its credentials), or -1
  * @hdr: its task record: written by checkpoint, checked by restart and
  *	applied at the end
+ * @sched: restart: its SCHED record, checked, applied at the end
+ * @cred: restart: the credentials it will have (creds.c), used for its
+ *	records after the CREDS record and committed at the end
  * @arch: restart: the checked CPU state, applied when everything else is
  * @signals: restart: the checked signal state, applied at the end
  * @ret: restart: the value restart(2) returns to the restored program
@@ -71,7 +79,11 @@ struct ckpt_task_state {
 	bool thread;
 	bool frozen;
 	bool committed;
+	bool no_new_privs;
+	int dumpable;
 	struct ckpt_hdr_task *hdr;
+	struct ckpt_hdr_sched *sched;
+	const struct cred *cred;
 	void *arch;
 	void *signals;
 	long ret;
@@ -169,6 +181,12 @@ struct ckpt_ctx {
 
 #define CKPT_READ_AHEAD		8192	/* bytes of image restart reads at once */
 
+/*
+ * Memory whose size an image chooses: charged to the caller, and an errno
+ * (not the OOM killer, not a warning) when it does not fit
+ */
+#define CKPT_GFP_IMAGE		(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
 /* ctx.c: the context, logging and errors */
 struct ckpt_ctx *ckpt_ctx_alloc(unsigned int kflags, unsigned long uflags);
 int ckpt_ctx_set_logfile(struct ckpt_ctx *ctx, struct file *file);
@@ -232,6 +250,17 @@ void ckpt_tree_free(struct ckpt_ctx *ctx);
 /* task.c: one task */
 int checkpoint_task_all(struct ckpt_ctx *ctx, struct ckpt_task_state *ts);
 int restore_task_all(struct ckpt_ctx *ctx, struct ckpt_task_state *ts);
+
+/* sched.c: scheduling */
+int checkpoint_sched(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_sched(struct ckpt_ctx *ctx);
+int restore_sched_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts);
+
+/* creds.c: credentials */
+int checkpoint_creds(struct ckpt_ctx *ctx, struct task_struct *t);
+int restore_creds(struct ckpt_ctx *ctx);
+void restore_creds_apply(struct ckpt_task_state *ts);
+bool restore_caller_capable(int cap);
 
 /* freeze.c: holding the tree still */
 int checkpoint_freeze(struct ckpt_ctx *ctx);
@@ -366,7 +395,8 @@ static inline bool ckpt_vma_sysv_shm(struct vm_area_struct *vma, struct ipc_name
 }
 #endif
 
-/* task.c: the per-task record, applied last on restart */
+/* task.c: the per-task record: limits at the point of no return, the rest last */
+int restore_task_limits(struct ckpt_ctx *ctx);
 int restore_task_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts);
 void ckpt_task_state_free(struct ckpt_task_state *ts);
 
@@ -438,6 +468,12 @@ int restore_file_flags(struct ckpt_ctx *ctx, struct file *file, struct ckpt_hdr_
 struct file *restore_new_file(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf, struct file *file,
 			      const char *what);
 void restore_sock_bufs(struct sock *sk, u32 sndbuf, u32 rcvbuf);
+
+/* sockopt.c: socket options */
+struct socket;
+int checkpoint_sockopts(struct ckpt_ctx *ctx, struct sock *sk, unsigned int fd);
+int restore_sockopts(struct ckpt_ctx *ctx, struct socket *sock, int fd);
+bool ckpt_sock_filtered(struct sock *sk);
 
 /* helpers for records that end with a path */
 int ckpt_path_of(struct ckpt_ctx *ctx, const struct path *where, const char *what, char *buf,

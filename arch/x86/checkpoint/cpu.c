@@ -178,7 +178,7 @@ int restore_cpu(struct ckpt_ctx *ctx)
 	u32 size = fpu_user_cfg.max_size;
 	int ret = 0;
 
-	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
 	if (!st)
 		return -ENOMEM;
 	ctx->cur->arch = st;
@@ -212,7 +212,7 @@ int restore_cpu(struct ckpt_ctx *ctx)
 		ret = ckpt_err(ctx, -ENOEXEC, "fpu: %u bytes of xstate, this CPU uses %u",
 			       hf->size, size);
 	} else {
-		st->xstate = kvzalloc(size, GFP_KERNEL);
+		st->xstate = kvzalloc(size, GFP_KERNEL_ACCOUNT);
 		if (st->xstate)
 			memcpy(st->xstate, hf->xstate, hf->size);
 		else

@@ -15,7 +15,8 @@
  *	with CKPT_TREE_IPCNS, the SysV IPC objects of the tree's namespace:
  *	    IPC_NS (IPC_MSQ IPC_MSG...)... IPC_SEM... (IPC_SHM (PAGES PAGE_DATA)...)...
  *	then for each live task, in the order of the tree:
- *	    TASK CPU FPU MM VMA... (PAGES PAGE_DATA)... FS FILES (FD [kind records])...
+ *	    TASK CREDS SCHED CPU FPU MM VMA... (PAGES PAGE_DATA)... FS FILES (FD [kind records])...
+ *	    (a socket's kind records: UNIX SOCKOPTS DATA..., INET SOCKOPTS)
  *	    with CKPT_TREE_IPCNS: IPC_UNDO_LIST IPC_UNDO...
  *	    SIGHAND SIGNAL SIGINFO... POSIX_TIMER...
  *	TAIL
@@ -37,7 +38,7 @@
 
 #define CKPT_MAGIC_HEAD		0x00474d4954504b43ULL	/* "CKPTIMG" */
 #define CKPT_MAGIC_TAIL		0x00444e4554504b43ULL	/* "CKPTEND" */
-#define CKPT_FORMAT_VERSION	6
+#define CKPT_FORMAT_VERSION	7
 
 #define CKPT_ALIGN		8
 #define CKPT_RELEASE_LEN	72	/* utsname()->release, NUL padded */
@@ -71,6 +72,8 @@ enum {
 
 	/* task: 200..299 */
 	CKPT_HDR_TASK = 200,
+	CKPT_HDR_CREDS = 201,
+	CKPT_HDR_SCHED = 202,
 
 	/* arch (cpu state): 300..399 */
 	CKPT_HDR_CPU = 300,
@@ -112,6 +115,7 @@ enum {
 	/* net: 800..899 */
 	CKPT_HDR_UNIX = 800,
 	CKPT_HDR_INET = 801,
+	CKPT_HDR_SOCKOPTS = 802,
 
 	/* end of image: 900..998 */
 	CKPT_HDR_TAIL = 900,
@@ -185,9 +189,6 @@ struct ckpt_hdr_task {
 	__s32 pdeath_signal;
 	__u32 _reserved;		/* zero */
 	char comm[CKPT_COMM_LEN];	/* NUL terminated */
-	/* credentials, restored only as far as the restarting task may set them */
-	__u32 uid, euid, suid, fsuid;
-	__u32 gid, egid, sgid, fsgid;
 	/* user-space addresses the kernel keeps for the task */
 	__u64 set_child_tid;
 	__u64 clear_child_tid;
@@ -210,6 +211,58 @@ struct ckpt_hdr_task {
 	__u32 restart_bitset;		/* FUTEX: the wake-up bitset */
 	__u32 restart_op;		/* FUTEX: FUTEX_PRIVATE_FLAG, FUTEX_CLOCK_REALTIME */
 	__u32 _reserved2;		/* zero */
+};
+
+/*
+ * CKPT_HDR_CREDS: after the TASK record, the task's credentials, as seen in
+ * the checkpointer's user namespace, and its no_new_privs flag. Restart
+ * gives them to the restored task only as far as setresuid(2),
+ * setresgid(2), setfsuid(2), setfsgid(2), setgroups(2), capset(2) and the
+ * prctl(2) calls for the bounding set, securebits, ambient capabilities
+ * and no_new_privs would let the restarting task set them.
+ */
+#define CKPT_NGROUPS_MAX	65536	/* NGROUPS_MAX */
+
+#define CKPT_CREDS_NO_NEW_PRIVS	0x1	/* prctl(PR_SET_NO_NEW_PRIVS) */
+#define CKPT_CREDS_FLAGS_ALL	0x1
+
+struct ckpt_hdr_creds {
+	struct ckpt_hdr h;
+	__u32 uid, euid, suid, fsuid;
+	__u32 gid, egid, sgid, fsgid;
+	__u64 cap_inheritable;		/* capability sets: bit n for capability n */
+	__u64 cap_permitted;
+	__u64 cap_effective;
+	__u64 cap_bset;			/* bounding set */
+	__u64 cap_ambient;
+	__u32 securebits;		/* SECBIT_* of prctl(PR_SET_SECUREBITS) */
+	__u32 flags;			/* CKPT_CREDS_* */
+	__u32 nr_groups;		/* supplementary groups in groups[] */
+	__u32 _reserved;		/* zero */
+	__u32 groups[];			/* gids, increasing, padded */
+};
+
+/*
+ * CKPT_HDR_SCHED: after CREDS, how the task is scheduled, and its
+ * process's oom_score_adj. Restart sets them with the rules of
+ * sched_setattr(2), sched_setaffinity(2), /proc/PID/oom_score_adj and
+ * prctl(PR_SET_TIMERSLACK).
+ */
+#define CKPT_SCHED_MAX_CPUS	8192	/* bits of cpus[], at most */
+
+struct ckpt_hdr_sched {
+	struct ckpt_hdr h;
+	__u32 policy;			/* SCHED_OTHER, _FIFO, _RR, _BATCH, _IDLE, _DEADLINE */
+	__u32 flags;			/* SCHED_FLAG_RESET_ON_FORK */
+	__s32 nice;			/* -20..19 */
+	__u32 rt_priority;		/* SCHED_FIFO, SCHED_RR: 1..99; else 0 */
+	__u64 dl_runtime;		/* SCHED_DEADLINE, in ns; else zero */
+	__u64 dl_deadline;
+	__u64 dl_period;
+	__u64 timer_slack_ns;		/* PR_GET_TIMERSLACK */
+	__s32 oom_score_adj;		/* the process's, -1000..1000 */
+	__u32 nr_cpus;			/* bits of cpus[]: nr_cpu_ids at checkpoint */
+	__u64 cpus[];			/* CPU affinity: bit n for CPU n */
 };
 
 /* struct ckpt_hdr_task.restart_kind */
@@ -236,11 +289,17 @@ struct ckpt_hdr_mm {
 	__u32 nr_vmas;
 	__u32 nr_auxv;			/* entries used in auxv[] */
 	__u64 auxv[CKPT_AUXV_MAX];
+	__u32 dumpable;			/* PR_GET_DUMPABLE: 0, 1, or 2 (SUID_DUMP_ROOT) */
+	__u32 flags;			/* CKPT_MM_* */
 	__u32 exe_len;			/* bytes of exe[], NUL included; 0: none */
 	__u32 objref;			/* the address space; one an earlier process */
 					/* saved: shared with it, all else 0 */
 	char exe[];			/* path of the executable, padded */
 };
+
+/* struct ckpt_hdr_mm.flags */
+#define CKPT_MM_THP_DISABLE	0x1	/* prctl(PR_SET_THP_DISABLE) */
+#define CKPT_MM_FLAGS_ALL	0x1
 
 /* struct ckpt_hdr_vma.kind */
 enum {
@@ -271,8 +330,21 @@ struct ckpt_hdr_vma {
 	__u64 nr_pages;			/* pages saved in the PAGES records that follow */
 	__u32 path_len;			/* bytes of path[], NUL included; 0: none */
 	__s32 shmid;			/* CKPT_VMA_SYSVSHM: the segment; else zero */
+	__u32 advice;			/* CKPT_VMA_ADV_*: what madvise(2) set */
+	__u32 _reserved;		/* zero */
 	char path[];			/* the mapped file, padded */
 };
+
+/* struct ckpt_hdr_vma.advice: madvise(2) advice the mapping keeps */
+#define CKPT_VMA_ADV_DONTFORK	0x1	/* MADV_DONTFORK */
+#define CKPT_VMA_ADV_DONTDUMP	0x2	/* MADV_DONTDUMP */
+#define CKPT_VMA_ADV_WIPEONFORK	0x4	/* MADV_WIPEONFORK */
+#define CKPT_VMA_ADV_HUGEPAGE	0x8	/* MADV_HUGEPAGE */
+#define CKPT_VMA_ADV_NOHUGEPAGE	0x10	/* MADV_NOHUGEPAGE */
+#define CKPT_VMA_ADV_MERGEABLE	0x20	/* MADV_MERGEABLE */
+#define CKPT_VMA_ADV_SEQUENTIAL	0x40	/* MADV_SEQUENTIAL */
+#define CKPT_VMA_ADV_RANDOM	0x80	/* MADV_RANDOM */
+#define CKPT_VMA_ADV_ALL	0xff
 
 /*
  * CKPT_HDR_PAGES: addresses of pages whose contents follow, in the same
@@ -519,6 +591,29 @@ struct ckpt_hdr_inet {
 	__u32 _reserved;		/* zero */
 };
 
+/*
+ * CKPT_HDR_SOCKOPTS: right after the UNIX or INET record of a socket, the
+ * options of a fixed table it has, as getsockopt(2) gives them; restart
+ * sets those a new socket does not have with setsockopt(2)'s rules
+ */
+#define CKPT_SOCKOPT_MAX	16	/* bytes of one value */
+#define CKPT_SOCKOPTS_MAX	64	/* entries of one record */
+
+struct ckpt_sockopt {
+	__s32 level;			/* SOL_SOCKET, SOL_IP, SOL_IPV6, SOL_TCP */
+	__s32 name;			/* SO_*, IP_*, IPV6_*, TCP_* */
+	__u32 len;			/* bytes of val[] used, the rest zero */
+	__u32 _reserved;		/* zero */
+	__u8 val[CKPT_SOCKOPT_MAX];	/* as getsockopt(2) gives it */
+};
+
+struct ckpt_hdr_sockopts {
+	struct ckpt_hdr h;
+	__u32 nr;			/* entries of opts[] */
+	__u32 _reserved;		/* zero */
+	struct ckpt_sockopt opts[];
+};
+
 /* CKPT_HDR_SIGHAND: the signal handlers, for signals 1..nr */
 struct ckpt_sigaction {
 	__u64 handler;
@@ -548,7 +643,8 @@ struct ckpt_hdr_signal {
 	__u64 real_value_ns;		/* ITIMER_REAL: time left, 0: disarmed */
 	__u64 real_interval_ns;
 	__u32 nr_pending;		/* SIGINFO records that follow */
-	__u32 _reserved;		/* zero */
+	__u32 stop_signal;		/* the process: stopped by this job control */
+					/* signal; 0: not stopped */
 	__u64 virt_value_ns;		/* ITIMER_VIRTUAL: user CPU time left, 0: disarmed */
 	__u64 virt_interval_ns;
 	__u64 prof_value_ns;		/* ITIMER_PROF: CPU time left, 0: disarmed */

@@ -502,7 +502,7 @@ static const struct field count_fields[] = {
 	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, sas_ss_size), 8 },
 	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, restart_kind), 4 },
 	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, restart_left_ns), 8 },
-	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, uid), 4 },
+	{ CKPT_HDR_CREDS, offsetof(struct ckpt_hdr_creds, uid), 4 },
 	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, rlim[7].max), 8 },
 	{ CKPT_HDR_FPU, offsetof(struct ckpt_hdr_fpu, size), 4 },
 	{ CKPT_HDR_MM, offsetof(struct ckpt_hdr_mm, nr_vmas), 4 },
