@@ -500,7 +500,8 @@ static int restore_check_timer(struct ckpt_ctx *ctx, struct ckpt_hdr_posix_timer
 		return ckpt_err(ctx, -EINVAL, "timer %d: bad sigev_notify %d", ht->id, ht->notify);
 	if (ht->signo < (signal ? 1 : 0) || ht->signo > CKPT_NSIG)
 		return ckpt_err(ctx, -EINVAL, "timer %d: bad signal %d", ht->id, ht->signo);
-	if ((ht->flags & ~CKPT_TIMER_FLAGS_ALL) || (!signal && ht->flags) ||
+	/* a SIGEV_NONE timer may be armed (it is never queued), no more */
+	if ((ht->flags & ~CKPT_TIMER_FLAGS_ALL) || (!signal && (ht->flags & ~CKPT_TIMER_ARMED)) ||
 	    ((ht->flags & CKPT_TIMER_ARMED) && ht->value_ns < 0) ||
 	    ((ht->flags & CKPT_TIMER_REARM) &&
 	     (ht->flags & (CKPT_TIMER_SIGPENDING | CKPT_TIMER_ARMED)) != CKPT_TIMER_SIGPENDING) ||
