@@ -163,7 +163,16 @@ static int ckpt_fill_signal(struct task_struct *t, struct ckpt_hdr_signal *hs,
 		unlock_task_sighand(t, &flags);
 		return -EAGAIN;
 	}
-	hs->blocked = t->blocked.sig[0];
+	/*
+	 * A task frozen or stopped in sigsuspend(2), ppoll(2) and the like
+	 * runs with the call's temporary mask, and gets its own back on the
+	 * way out (or in the frame of a handler): that is the mask to save,
+	 * as the call, entered again at restart, sets the temporary one
+	 */
+	if (test_tsk_restore_sigmask(t))
+		hs->blocked = t->saved_sigmask.sig[0];
+	else
+		hs->blocked = t->blocked.sig[0];
 	ckpt_fill_pending(hi, n, max, &t->pending, false);
 	if (!process) {
 		unlock_task_sighand(t, &flags);

@@ -73,6 +73,7 @@ static int ckpt_syscall_resume(struct ckpt_ctx *ctx, struct task_struct *t,
 			       struct ckpt_hdr_cpu *hc, struct pt_regs *regs)
 {
 	long nr = regs->orig_ax;
+	unsigned int state;
 
 	if (t == current) {
 		/* checkpoint(2) of itself: the restored copy sees it return 0 */
@@ -85,8 +86,13 @@ static int ckpt_syscall_resume(struct ckpt_ctx *ctx, struct task_struct *t,
 		return ckpt_err(ctx, -EBUSY,
 				"pid %d: in a restarted system call that can't be saved",
 				ctx->pid);
-	if (READ_ONCE(t->saved_state) != TASK_RUNNING) {
-		/* frozen in place inside the call: enter it again */
+	state = READ_ONCE(t->saved_state);
+	/*
+	 * Frozen in place inside the call: enter it again. A task stopped
+	 * by job control was frozen in get_signal() on its way out of the
+	 * call, which ax tells the result of, as for any other task.
+	 */
+	if (state != TASK_RUNNING && !(state & __TASK_STOPPED)) {
 		hc->ax = nr;
 		hc->ip -= CKPT_SYSCALL_INSN_LEN;
 		return 0;
