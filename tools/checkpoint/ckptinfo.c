@@ -3,10 +3,15 @@
  * ckptinfo - decode and check a checkpoint image.
  *
  *   ckptinfo [--json] [IMAGE|-]
+ *   ckptinfo --fields
+ *   ckptinfo --check-layout
  *
  * Prints every record of the image, checks its structure, lengths and
  * checksum the way restart(2) does, and says whether the image is valid.
- * Needs no kernel support: it runs on any machine.
+ * Needs no kernel support: it runs on any machine. The names, fixed sizes
+ * and fields of the records come from the layout table (layout.c); the
+ * text output has a decoder of its own for each record, the JSON output
+ * prints every field of the table.
  *
  * Exit status: 0 valid image, 1 invalid image (or the image of a failed
  * checkpoint), 2 usage error or unreadable file.
@@ -23,8 +28,13 @@
 #include <linux/checkpoint_hdr.h>
 
 #include "common.h"
+#include "layout.h"
 
 #define MAX_RECORD	(64U << 20)	/* larger than any record restart accepts */
+#define PATH_LEN_MAX	4096		/* the kernel's PATH_MAX */
+#define PAGE_SIZE_MIN	4096		/* page sizes an image may have */
+#define PAGE_SIZE_MAX	65536
+#define JSON_HEX_MAX	16		/* bytes of a byte array shown in JSON */
 
 struct image {
 	FILE *f;
@@ -73,20 +83,21 @@ static void json_puts(const char *s, size_t max)
 	putchar('"');
 }
 
-/* Output: one line of "key value" pairs per record, or one JSON object */
+/*
+ * Text output: one line of "key value" pairs per record. The JSON output
+ * has the fields of the layout table instead (json_fields()), and with
+ * them the values the note_*() helpers add: those not in a field.
+ */
 static void out_str(struct image *img, const char *key, const char *s, size_t max)
 {
 	size_t i;
 
-	if (!img->json) {
-		printf(" %s \"", key);
-		for (i = 0; i < max && s[i]; i++)
-			putchar(s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' ? s[i] : '?');
-		putchar('"');
+	if (img->json)
 		return;
-	}
-	printf(", \"%s\": ", key);
-	json_puts(s, max);
+	printf(" %s \"", key);
+	for (i = 0; i < max && s[i]; i++)
+		putchar(s[i] >= 0x20 && s[i] < 0x7f && s[i] != '"' ? s[i] : '?');
+	putchar('"');
 }
 
 static void out_u64(struct image *img, const char *key, uint64_t v, bool hex)
@@ -94,14 +105,39 @@ static void out_u64(struct image *img, const char *key, uint64_t v, bool hex)
 	unsigned long long u = v;
 
 	if (img->json)
-		printf(", \"%s\": %llu", key, u);
-	else if (hex)
+		return;
+	if (hex)
 		printf(" %s %#llx", key, u);
 	else
 		printf(" %s %llu", key, u);
 }
 
 static void out_s64(struct image *img, const char *key, int64_t v)
+{
+	if (!img->json)
+		printf(" %s %lld", key, (long long)v);
+}
+
+/* A value computed from the fields: in the text and in the JSON output */
+static void note_str(struct image *img, const char *key, const char *s, size_t max)
+{
+	if (!img->json) {
+		out_str(img, key, s, max);
+		return;
+	}
+	printf(", \"%s\": ", key);
+	json_puts(s, max);
+}
+
+static void note_u64(struct image *img, const char *key, uint64_t v, bool hex)
+{
+	if (img->json)
+		printf(", \"%s\": %llu", key, (unsigned long long)v);
+	else
+		out_u64(img, key, v, hex);
+}
+
+static void note_s64(struct image *img, const char *key, int64_t v)
 {
 	printf(img->json ? ", \"%s\": %lld" : " %s %lld", key, (long long)v);
 }
@@ -124,7 +160,7 @@ static void decode_header(struct image *img, void *rec)
 	if (gmtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	out_s64(img, "time", h->time);
-	out_str(img, "date", when, sizeof(when));
+	note_str(img, "date", when, sizeof(when));
 	out_str(img, "release", h->release, sizeof(h->release));
 
 	if (img->nr != 0)
@@ -153,6 +189,21 @@ static void decode_header_arch(struct image *img, void *rec)
 		invalid(img, "HEADER_ARCH reserved field is %#x", h->_reserved);
 }
 
+/* A task of the TREE, on a line of its own */
+static void print_tree_task(const struct ckpt_pids *p)
+{
+	printf("\n%24s pid %d tgid %d ppid %d pgid %d sid %d depth %u", "",
+	       p->vpid, p->vtgid, p->vppid, p->vpgid, p->vsid, p->depth);
+	if (p->flags & CKPT_PIDS_ZOMBIE)
+		printf(" zombie exit_code %#x", p->exit_code);
+	if (p->flags & CKPT_PIDS_SUBREAPER)
+		printf(" subreaper");
+	if (p->flags & CKPT_PIDS_PGRP_GONE)
+		printf(" pgrp_gone");
+	if (p->flags & CKPT_PIDS_SESSION_GONE)
+		printf(" session_gone");
+}
+
 static void decode_tree(struct image *img, void *rec)
 {
 	struct ckpt_hdr_tree *h = rec;
@@ -164,46 +215,18 @@ static void decode_tree(struct image *img, void *rec)
 		invalid(img, "TREE of %u tasks in a %u byte record", h->nr_tasks, h->h.len);
 		return;
 	}
-	if (img->json)
-		printf(", \"tasks\": [");
 	for (i = 0; i < n; i++) {
 		struct ckpt_pids *p = &h->pids[i];
 
-		if (img->json) {
-			printf("%s{\"pid\": %d, \"tgid\": %d, \"ppid\": %d, \"pgid\": %d, ",
-			       i ? ", " : "", p->vpid, p->vtgid, p->vppid, p->vpgid);
-			printf("\"sid\": %d, \"depth\": %u, \"zombie\": %s, \"exit_code\": %d, ",
-			       p->vsid, p->depth, p->flags & CKPT_PIDS_ZOMBIE ? "true" : "false",
-			       p->exit_code);
-			printf("\"subreaper\": %s, \"pgrp_gone\": %s, \"session_gone\": %s}",
-			       p->flags & CKPT_PIDS_SUBREAPER ? "true" : "false",
-			       p->flags & CKPT_PIDS_PGRP_GONE ? "true" : "false",
-			       p->flags & CKPT_PIDS_SESSION_GONE ? "true" : "false");
-		} else {
-			printf("\n%24s pid %d tgid %d ppid %d pgid %d sid %d depth %u", "",
-			       p->vpid, p->vtgid, p->vppid, p->vpgid, p->vsid, p->depth);
-			if (p->flags & CKPT_PIDS_ZOMBIE)
-				printf(" zombie exit_code %#x", p->exit_code);
-			if (p->flags & CKPT_PIDS_SUBREAPER)
-				printf(" subreaper");
-			if (p->flags & CKPT_PIDS_PGRP_GONE)
-				printf(" pgrp_gone");
-			if (p->flags & CKPT_PIDS_SESSION_GONE)
-				printf(" session_gone");
-		}
+		if (!img->json)
+			print_tree_task(p);
 		if (p->vpid <= 0 || p->vtgid <= 0)
 			invalid(img, "TREE task %u has pid %d tgid %d", i, p->vpid, p->vtgid);
 	}
-	if (img->json)
-		printf("]");
 }
 
 static void decode_task_more(struct image *img, struct ckpt_hdr_task *h)
 {
-	out_u64(img, "uid", h->uid, false);
-	out_u64(img, "euid", h->euid, false);
-	out_u64(img, "gid", h->gid, false);
-	out_u64(img, "egid", h->egid, false);
 	out_u64(img, "clear_child_tid", h->clear_child_tid, true);
 	out_u64(img, "robust_list", h->robust_list, true);
 	out_u64(img, "rseq", h->rseq, true);
@@ -231,6 +254,66 @@ static void decode_task(struct image *img, void *rec)
 		invalid(img, "TASK comm is not NUL terminated");
 }
 
+/* @v, an integer of @size bytes, as a signed one */
+static int64_t sign_extend(uint64_t v, uint32_t size)
+{
+	unsigned int shift = 64 - 8 * size;
+
+	return size >= 8 ? (int64_t)v : (int64_t)(v << shift) >> shift;
+}
+
+/* The first 16 integers of an array, " name a b c ..." */
+static void print_list(const char *name, const void *a, uint32_t n, uint32_t size, bool is_signed)
+{
+	uint32_t i;
+	uint64_t v;
+
+	printf("%s", name);
+	for (i = 0; i < n && i < 16; i++) {
+		v = ckpt_field_get(a, (long)i * size, size);
+		if (is_signed)
+			printf(" %lld", (long long)sign_extend(v, size));
+		else
+			printf(" %llu", (unsigned long long)v);
+	}
+	if (n > 16)
+		printf(" ...");
+}
+
+static void decode_creds(struct image *img, void *rec)
+{
+	struct ckpt_hdr_creds *h = rec;
+	uint32_t i, n = (h->h.len - sizeof(*h)) / sizeof(h->groups[0]);
+
+	out_u64(img, "uid", h->uid, false);
+	out_u64(img, "euid", h->euid, false);
+	out_u64(img, "suid", h->suid, false);
+	out_u64(img, "fsuid", h->fsuid, false);
+	out_u64(img, "gid", h->gid, false);
+	out_u64(img, "egid", h->egid, false);
+	out_u64(img, "sgid", h->sgid, false);
+	out_u64(img, "fsgid", h->fsgid, false);
+	out_u64(img, "cap_inheritable", h->cap_inheritable, true);
+	out_u64(img, "cap_permitted", h->cap_permitted, true);
+	out_u64(img, "cap_effective", h->cap_effective, true);
+	out_u64(img, "cap_bset", h->cap_bset, true);
+	out_u64(img, "cap_ambient", h->cap_ambient, true);
+	out_u64(img, "securebits", h->securebits, true);
+	out_u64(img, "flags", h->flags, true);
+	out_u64(img, "nr_groups", h->nr_groups, false);
+	if (h->nr_groups > n || h->nr_groups > CKPT_NGROUPS_MAX) {
+		invalid(img, "CREDS of %u groups in a %u byte record", h->nr_groups, h->h.len);
+		return;
+	}
+	if (h->flags & ~CKPT_CREDS_FLAGS_ALL || h->_reserved)
+		invalid(img, "CREDS with unknown flags %#x or a reserved field set", h->flags);
+	for (i = 1; i < h->nr_groups; i++)
+		if (h->groups[i] < h->groups[i - 1])
+			invalid(img, "CREDS groups not in order");
+	if (!img->json && h->nr_groups)
+		print_list(" groups", h->groups, h->nr_groups, sizeof(h->groups[0]), false);
+}
+
 static void decode_cpu(struct image *img, void *rec)
 {
 	struct ckpt_hdr_cpu *h = rec;
@@ -251,7 +334,7 @@ static void decode_fpu(struct image *img, void *rec)
 	if (h->size >= 520)
 		memcpy(&xfeatures, h->xstate + 512, sizeof(xfeatures));
 	out_u64(img, "size", h->size, false);
-	out_u64(img, "xfeatures", xfeatures, true);
+	note_u64(img, "xfeatures", xfeatures, true);
 	if (h->size < CKPT_XSTATE_SIZE_MIN || sizeof(*h) + h->size > h->h.len)
 		invalid(img, "FPU record of %u bytes holds %u bytes of xstate", h->h.len, h->size);
 }
@@ -525,6 +608,31 @@ static void decode_inet(struct image *img, void *rec)
 		out_u64(img, "peer_port", h->peer_port, false);
 }
 
+static void decode_sched(struct image *img, void *rec)
+{
+	struct ckpt_hdr_sched *h = rec;
+	uint32_t n = (h->h.len - sizeof(*h)) / sizeof(h->cpus[0]);
+
+	out_u64(img, "policy", h->policy, false);
+	out_s64(img, "nice", h->nice);
+	out_u64(img, "rt_priority", h->rt_priority, false);
+	out_u64(img, "timer_slack_ns", h->timer_slack_ns, false);
+	out_s64(img, "oom_score_adj", h->oom_score_adj);
+	out_u64(img, "nr_cpus", h->nr_cpus, false);
+	if (!h->nr_cpus || (h->nr_cpus + 63) / 64 != n || h->nr_cpus > CKPT_SCHED_MAX_CPUS)
+		invalid(img, "SCHED of %u CPUs in a %u byte record", h->nr_cpus, h->h.len);
+}
+
+static void decode_sockopts(struct image *img, void *rec)
+{
+	struct ckpt_hdr_sockopts *h = rec;
+	uint32_t n = (h->h.len - sizeof(*h)) / sizeof(h->opts[0]);
+
+	out_u64(img, "nr", h->nr, false);
+	if (h->nr != n || h->nr > CKPT_SOCKOPTS_MAX)
+		invalid(img, "SOCKOPTS of %u options in a %u byte record", h->nr, h->h.len);
+}
+
 static void decode_sighand(struct image *img, void *rec)
 {
 	struct ckpt_hdr_sighand *h = rec;
@@ -578,8 +686,8 @@ static void decode_siginfo(struct image *img, void *rec)
 
 	memcpy(&signo, h->info, sizeof(signo));
 	memcpy(&code, h->info + 8, sizeof(code));
-	out_s64(img, "signo", signo);
-	out_s64(img, "code", code);
+	note_s64(img, "signo", signo);
+	note_s64(img, "code", code);
 	out_u64(img, "shared", h->shared, false);
 }
 
@@ -603,9 +711,7 @@ static void decode_ipc_perm(struct image *img, const struct ckpt_ipc_perm *p)
 	out_u64(img, "gid", p->gid, false);
 	out_u64(img, "cuid", p->cuid, false);
 	out_u64(img, "cgid", p->cgid, false);
-	if (img->json)
-		printf(", \"mode\": %u", p->mode);
-	else
+	if (!img->json)
 		printf(" mode %#o", p->mode);
 	if (p->id < 0 || p->_reserved)
 		invalid(img, "bad IPC object id %d", p->id);
@@ -647,7 +753,6 @@ static void decode_ipc_sem(struct image *img, void *rec)
 {
 	struct ckpt_hdr_ipc_sem *h = rec;
 	uint64_t room = (h->h.len - sizeof(*h)) / sizeof(h->semval[0]);
-	uint32_t i;
 
 	decode_ipc_perm(img, &h->perm);
 	out_u64(img, "nsems", h->nsems, false);
@@ -658,16 +763,8 @@ static void decode_ipc_sem(struct image *img, void *rec)
 			h->nsems, h->h.len);
 		return;
 	}
-	printf(img->json ? ", \"semval\": [" : " semval");
-	for (i = 0; i < h->nsems; i++) {
-		if (!img->json && i == 16) {
-			printf(" ...");
-			break;
-		}
-		printf("%s%d", img->json && i ? ", " : " ", h->semval[i]);
-	}
-	if (img->json)
-		printf("]");
+	if (!img->json)
+		print_list(" semval", h->semval, h->nsems, sizeof(h->semval[0]), true);
 }
 
 static void decode_ipc_shm(struct image *img, void *rec)
@@ -699,7 +796,6 @@ static void decode_ipc_undo(struct image *img, void *rec)
 {
 	struct ckpt_hdr_ipc_undo *h = rec;
 	uint64_t room = (h->h.len - sizeof(*h)) / sizeof(h->semadj[0]);
-	uint32_t i;
 
 	out_s64(img, "semid", h->semid);
 	out_u64(img, "nsems", h->nsems, false);
@@ -708,16 +804,8 @@ static void decode_ipc_undo(struct image *img, void *rec)
 			h->semid, h->nsems, h->h.len);
 		return;
 	}
-	printf(img->json ? ", \"semadj\": [" : " semadj");
-	for (i = 0; i < h->nsems; i++) {
-		if (!img->json && i == 16) {
-			printf(" ...");
-			break;
-		}
-		printf("%s%d", img->json && i ? ", " : " ", h->semadj[i]);
-	}
-	if (img->json)
-		printf("]");
+	if (!img->json)
+		print_list(" semadj", h->semadj, h->nsems, sizeof(h->semadj[0]), true);
 }
 
 static void decode_error(struct image *img, void *rec)
@@ -727,7 +815,7 @@ static void decode_error(struct image *img, void *rec)
 
 	out_s64(img, "error", h->error);
 	if (h->error < 0 && h->error > -4096)
-		out_str(img, "errno", strerror(-h->error), 64);
+		note_str(img, "errno", strerror(-h->error), 64);
 	out_str(img, "message", h->msg, h->msg_len < room ? h->msg_len : room);
 	img->failed_ckpt = true;
 	if (!h->msg_len || h->msg_len > room || h->msg[h->msg_len - 1])
@@ -756,94 +844,153 @@ static void decode_tail(struct image *img, void *rec)
 		invalid(img, "record count %u, tail says %u", img->nr, h->nr_records);
 }
 
-static const struct record_type {
+/*
+ * What ckptinfo knows of each record beyond its layout: how many entries
+ * of its trailing array restart(2) accepts (checkpoint/records.c, the
+ * kernel's table), and its decoder. The length of a record is its fixed
+ * part and that many entries, rounded up to CKPT_ALIGN.
+ */
+static const struct record_rule {
 	uint32_t type;
-	const char *name;
-	uint32_t min_len, max_len;
+	uint32_t min_nr, max_nr;	/* entries of the trailing array */
 	void (*decode)(struct image *img, void *rec);
-} types[] = {
-	{ CKPT_HDR_HEADER, "HEADER", sizeof(struct ckpt_hdr_header),
-	  sizeof(struct ckpt_hdr_header), decode_header },
-	{ CKPT_HDR_HEADER_ARCH, "HEADER_ARCH", sizeof(struct ckpt_hdr_header_arch),
-	  sizeof(struct ckpt_hdr_header_arch), decode_header_arch },
-	{ CKPT_HDR_TREE, "TREE", sizeof(struct ckpt_hdr_tree) + sizeof(struct ckpt_pids),
-	  sizeof(struct ckpt_hdr_tree) + CKPT_TREE_MAX_TASKS * sizeof(struct ckpt_pids),
-	  decode_tree },
-	{ CKPT_HDR_TASK, "TASK", sizeof(struct ckpt_hdr_task), sizeof(struct ckpt_hdr_task),
-	  decode_task },
-	{ CKPT_HDR_CPU, "CPU", sizeof(struct ckpt_hdr_cpu), sizeof(struct ckpt_hdr_cpu),
-	  decode_cpu },
-	{ CKPT_HDR_FPU, "FPU", sizeof(struct ckpt_hdr_fpu) + CKPT_XSTATE_SIZE_MIN,
-	  sizeof(struct ckpt_hdr_fpu) + CKPT_XSTATE_SIZE_MAX, decode_fpu },
-	{ CKPT_HDR_MM, "MM", sizeof(struct ckpt_hdr_mm), sizeof(struct ckpt_hdr_mm) + 4096,
-	  decode_mm },
-	{ CKPT_HDR_VMA, "VMA", sizeof(struct ckpt_hdr_vma), sizeof(struct ckpt_hdr_vma) + 4096,
-	  decode_vma },
-	{ CKPT_HDR_PAGES, "PAGES", sizeof(struct ckpt_hdr_pages) + 8,
-	  sizeof(struct ckpt_hdr_pages) + 8 * CKPT_PAGES_BATCH, decode_pages },
-	{ CKPT_HDR_PAGE_DATA, "PAGE_DATA", sizeof(struct ckpt_hdr) + 4096,
-	  sizeof(struct ckpt_hdr) + CKPT_PAGES_BATCH * 65536U, decode_page_data },
-	{ CKPT_HDR_FS, "FS", sizeof(struct ckpt_hdr_fs), sizeof(struct ckpt_hdr_fs) + 4096,
-	  decode_fs },
-	{ CKPT_HDR_FILES, "FILES", sizeof(struct ckpt_hdr_files), sizeof(struct ckpt_hdr_files),
-	  decode_files },
-	{ CKPT_HDR_FD, "FD", sizeof(struct ckpt_hdr_fd), sizeof(struct ckpt_hdr_fd) + 4096,
-	  decode_fd },
-	{ CKPT_HDR_DATA, "DATA", sizeof(struct ckpt_hdr_data) + CKPT_ALIGN,
-	  sizeof(struct ckpt_hdr_data) + CKPT_DATA_MAX, decode_data },
-	{ CKPT_HDR_PIPE, "PIPE", sizeof(struct ckpt_hdr_pipe), sizeof(struct ckpt_hdr_pipe),
-	  decode_pipe },
-	{ CKPT_HDR_EVENTFD, "EVENTFD", sizeof(struct ckpt_hdr_eventfd),
-	  sizeof(struct ckpt_hdr_eventfd), decode_eventfd },
-	{ CKPT_HDR_SIGNALFD, "SIGNALFD", sizeof(struct ckpt_hdr_signalfd),
-	  sizeof(struct ckpt_hdr_signalfd), decode_signalfd },
-	{ CKPT_HDR_TIMERFD, "TIMERFD", sizeof(struct ckpt_hdr_timerfd),
-	  sizeof(struct ckpt_hdr_timerfd), decode_timerfd },
-	{ CKPT_HDR_FILE_INODE, "FILE_INODE", sizeof(struct ckpt_hdr_file_inode),
-	  sizeof(struct ckpt_hdr_file_inode) + 4096, decode_file_inode },
-	{ CKPT_HDR_UNIX, "UNIX", sizeof(struct ckpt_hdr_unix), sizeof(struct ckpt_hdr_unix),
-	  decode_unix },
-	{ CKPT_HDR_INET, "INET", sizeof(struct ckpt_hdr_inet), sizeof(struct ckpt_hdr_inet),
-	  decode_inet },
-	{ CKPT_HDR_EPOLL, "EPOLL", sizeof(struct ckpt_hdr_epoll),
-	  sizeof(struct ckpt_hdr_epoll) + CKPT_EPOLL_MAX_ITEMS * sizeof(struct ckpt_epoll_item),
-	  decode_epoll },
-	{ CKPT_HDR_SIGHAND, "SIGHAND", sizeof(struct ckpt_hdr_sighand),
-	  sizeof(struct ckpt_hdr_sighand), decode_sighand },
-	{ CKPT_HDR_SIGNAL, "SIGNAL", sizeof(struct ckpt_hdr_signal),
-	  sizeof(struct ckpt_hdr_signal), decode_signal },
-	{ CKPT_HDR_SIGINFO, "SIGINFO", sizeof(struct ckpt_hdr_siginfo),
-	  sizeof(struct ckpt_hdr_siginfo), decode_siginfo },
-	{ CKPT_HDR_POSIX_TIMER, "POSIX_TIMER", sizeof(struct ckpt_hdr_posix_timer),
-	  sizeof(struct ckpt_hdr_posix_timer), decode_posix_timer },
-	{ CKPT_HDR_IPC_NS, "IPC_NS", sizeof(struct ckpt_hdr_ipc_ns),
-	  sizeof(struct ckpt_hdr_ipc_ns), decode_ipc_ns },
-	{ CKPT_HDR_IPC_MSQ, "IPC_MSQ", sizeof(struct ckpt_hdr_ipc_msq),
-	  sizeof(struct ckpt_hdr_ipc_msq), decode_ipc_msq },
-	{ CKPT_HDR_IPC_MSG, "IPC_MSG", sizeof(struct ckpt_hdr_ipc_msg),
-	  sizeof(struct ckpt_hdr_ipc_msg) + CKPT_IPC_MSG_MAX, decode_ipc_msg },
-	{ CKPT_HDR_IPC_SEM, "IPC_SEM", sizeof(struct ckpt_hdr_ipc_sem) + 8,
-	  sizeof(struct ckpt_hdr_ipc_sem) + CKPT_IPC_SEM_MAX * 4, decode_ipc_sem },
-	{ CKPT_HDR_IPC_SHM, "IPC_SHM", sizeof(struct ckpt_hdr_ipc_shm),
-	  sizeof(struct ckpt_hdr_ipc_shm), decode_ipc_shm },
-	{ CKPT_HDR_IPC_UNDO_LIST, "IPC_UNDO_LIST", sizeof(struct ckpt_hdr_ipc_undo_list),
-	  sizeof(struct ckpt_hdr_ipc_undo_list), decode_ipc_undo_list },
-	{ CKPT_HDR_IPC_UNDO, "IPC_UNDO", sizeof(struct ckpt_hdr_ipc_undo) + 8,
-	  sizeof(struct ckpt_hdr_ipc_undo) + CKPT_IPC_SEM_MAX * 2, decode_ipc_undo },
-	{ CKPT_HDR_TAIL, "TAIL", sizeof(struct ckpt_hdr_tail), sizeof(struct ckpt_hdr_tail),
-	  decode_tail },
-	{ CKPT_HDR_ERROR, "ERROR", sizeof(struct ckpt_hdr_error) + CKPT_ALIGN,
-	  sizeof(struct ckpt_hdr_error) + CKPT_ERROR_MSG_MAX, decode_error },
+} rules[] = {
+	{ CKPT_HDR_HEADER, 0, 0, decode_header },
+	{ CKPT_HDR_HEADER_ARCH, 0, 0, decode_header_arch },
+	{ CKPT_HDR_TREE, 1, CKPT_TREE_MAX_TASKS, decode_tree },
+	{ CKPT_HDR_TASK, 0, 0, decode_task },
+	{ CKPT_HDR_CREDS, 0, CKPT_NGROUPS_MAX, decode_creds },
+	{ CKPT_HDR_SCHED, 1, CKPT_SCHED_MAX_CPUS / 64, decode_sched },
+	{ CKPT_HDR_CPU, 0, 0, decode_cpu },
+	{ CKPT_HDR_FPU, CKPT_XSTATE_SIZE_MIN, CKPT_XSTATE_SIZE_MAX, decode_fpu },
+	{ CKPT_HDR_MM, 0, PATH_LEN_MAX, decode_mm },
+	{ CKPT_HDR_VMA, 0, PATH_LEN_MAX, decode_vma },
+	{ CKPT_HDR_PAGES, 1, CKPT_PAGES_BATCH, decode_pages },
+	/* the kernel's page size; decode_page_data() checks the header's */
+	{ CKPT_HDR_PAGE_DATA, PAGE_SIZE_MIN, CKPT_PAGES_BATCH * PAGE_SIZE_MAX, decode_page_data },
+	{ CKPT_HDR_FS, 0, PATH_LEN_MAX, decode_fs },
+	{ CKPT_HDR_FILES, 0, 0, decode_files },
+	{ CKPT_HDR_FD, 0, PATH_LEN_MAX, decode_fd },
+	{ CKPT_HDR_DATA, 1, CKPT_DATA_MAX, decode_data },
+	{ CKPT_HDR_PIPE, 0, 0, decode_pipe },
+	{ CKPT_HDR_EVENTFD, 0, 0, decode_eventfd },
+	{ CKPT_HDR_SIGNALFD, 0, 0, decode_signalfd },
+	{ CKPT_HDR_TIMERFD, 0, 0, decode_timerfd },
+	{ CKPT_HDR_FILE_INODE, 0, PATH_LEN_MAX, decode_file_inode },
+	{ CKPT_HDR_EPOLL, 0, CKPT_EPOLL_MAX_ITEMS, decode_epoll },
+	{ CKPT_HDR_UNIX, 0, 0, decode_unix },
+	{ CKPT_HDR_INET, 0, 0, decode_inet },
+	{ CKPT_HDR_SOCKOPTS, 0, CKPT_SOCKOPTS_MAX, decode_sockopts },
+	{ CKPT_HDR_SIGHAND, 0, 0, decode_sighand },
+	{ CKPT_HDR_SIGNAL, 0, 0, decode_signal },
+	{ CKPT_HDR_SIGINFO, 0, 0, decode_siginfo },
+	{ CKPT_HDR_POSIX_TIMER, 0, 0, decode_posix_timer },
+	{ CKPT_HDR_IPC_NS, 0, 0, decode_ipc_ns },
+	{ CKPT_HDR_IPC_MSQ, 0, 0, decode_ipc_msq },
+	{ CKPT_HDR_IPC_MSG, 0, CKPT_IPC_MSG_MAX, decode_ipc_msg },
+	{ CKPT_HDR_IPC_SEM, 1, CKPT_IPC_SEM_MAX, decode_ipc_sem },
+	{ CKPT_HDR_IPC_SHM, 0, 0, decode_ipc_shm },
+	{ CKPT_HDR_IPC_UNDO_LIST, 0, 0, decode_ipc_undo_list },
+	{ CKPT_HDR_IPC_UNDO, 1, CKPT_IPC_SEM_MAX, decode_ipc_undo },
+	{ CKPT_HDR_TAIL, 0, 0, decode_tail },
+	{ CKPT_HDR_ERROR, CKPT_ALIGN, CKPT_ERROR_MSG_MAX, decode_error },
 };
 
-static const struct record_type *record_type(uint32_t type)
+static const struct record_rule *record_rule(uint32_t type)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(types); i++)
-		if (types[i].type == type)
-			return &types[i];
+	for (i = 0; i < ARRAY_SIZE(rules); i++)
+		if (rules[i].type == type)
+			return &rules[i];
 	return NULL;
+}
+
+/* Bytes of a record of layout @l with @nr entries in its trailing array */
+static uint64_t record_len(const struct ckpt_layout *l, uint32_t nr)
+{
+	uint64_t len = l->size + (uint64_t)nr * l->elem_size;
+
+	return (len + CKPT_ALIGN - 1) / CKPT_ALIGN * CKPT_ALIGN;
+}
+
+static bool bad_len(const struct ckpt_layout *l, const struct record_rule *r, uint32_t len)
+{
+	return len % CKPT_ALIGN || len < record_len(l, r->min_nr) ||
+	       len > record_len(l, r->max_nr) || len > MAX_RECORD;
+}
+
+/*
+ * JSON: every field of the layout table, as "name": value. An integer is
+ * a number, an array of them an array; characters are a string; bytes
+ * are their count (and, in a field of fixed size, the first bytes in
+ * hexadecimal): never the contents of pages, files or messages.
+ */
+static void json_int(const struct ckpt_field *f, const void *rec, long off)
+{
+	uint64_t v = ckpt_field_get(rec, off, f->size);
+
+	if (f->is_signed)
+		printf("%lld", (long long)sign_extend(v, f->size));
+	else
+		printf("%llu", (unsigned long long)v);
+}
+
+static void json_bytes(const uint8_t *p, uint32_t n, bool hex)
+{
+	uint32_t i;
+
+	printf("{\"bytes\": %u", n);
+	if (hex) {
+		printf(", \"hex\": \"");
+		for (i = 0; i < n && i < JSON_HEX_MAX; i++)
+			printf("%02x", p[i]);
+		printf("\"");
+	}
+	printf("}");
+}
+
+static void json_field(const struct ckpt_field *f, const struct ckpt_layout *l,
+		       const uint8_t *rec, uint32_t len)
+{
+	uint32_t i, nr = f->count;
+	long off;
+
+	if (!f->count)
+		nr = l->elem_size && len >= l->size ? (len - l->size) / l->elem_size : 0;
+	if (f->kind == CKPT_FK_STR) {
+		json_puts((const char *)rec + f->off, f->count ? f->size : nr * f->size);
+		return;
+	}
+	if (f->kind == CKPT_FK_BYTES && (!f->count || f->size > sizeof(uint64_t))) {
+		json_bytes(rec + f->off, f->count ? f->size : nr * f->size, f->count);
+		return;
+	}
+	if (f->count == 1) {
+		json_int(f, rec, f->off);
+		return;
+	}
+	printf("[");
+	for (i = 0; i < nr; i++) {
+		off = ckpt_field_offset(f, l, len, i);
+		if (off < 0)
+			break;
+		printf(i ? ", " : "");
+		json_int(f, rec, off);
+	}
+	printf("]");
+}
+
+static void json_fields(const struct ckpt_layout *l, const void *rec, uint32_t len)
+{
+	unsigned int i;
+
+	printf(", \"fields\": {");
+	for (i = 0; i < l->nr_fields; i++) {
+		printf("%s\"%s\": ", i ? ", " : "", l->fields[i].name);
+		json_field(&l->fields[i], l, rec, len);
+	}
+	printf("}");
 }
 
 /* Read exactly @len bytes; false at end of file (img->err says why) */
@@ -863,7 +1010,8 @@ static bool read_all(struct image *img, void *buf, size_t len, uint64_t at)
 /* Decode one record; false when the walk must stop */
 static bool next_record(struct image *img)
 {
-	const struct record_type *rt;
+	const struct ckpt_layout *l;
+	const struct record_rule *r;
 	struct ckpt_hdr h;
 	bool tail, ok = true;
 	void *rec;
@@ -871,24 +1019,24 @@ static bool next_record(struct image *img)
 
 	if (!read_all(img, &h, sizeof(h), img->pos))
 		return false;
-	rt = record_type(h.type);
+	l = ckpt_layout_of(h.type);
+	r = record_rule(h.type);
 	if (img->json)
 		printf("%s\n    {\"offset\": %llu, \"type\": %u, \"name\": \"%s\", \"len\": %u",
 		       img->nr_json++ ? "," : "", (unsigned long long)img->pos, h.type,
-		       rt ? rt->name : "UNKNOWN", h.len);
+		       l ? l->name : "UNKNOWN", h.len);
 	else
 		printf("%8llu  %-12s len %-6u", (unsigned long long)img->pos,
-		       rt ? rt->name : "UNKNOWN", h.len);
+		       l ? l->name : "UNKNOWN", h.len);
 
-	if (!rt) {
+	if (!l || !r) {
 		invalid(img, "unknown record type %u", h.type);
 		ok = false;
-	} else if (h.len % CKPT_ALIGN || h.len < rt->min_len || h.len > rt->max_len ||
-		   h.len > MAX_RECORD) {
-		invalid(img, "%s record has bad length %u", rt->name, h.len);
+	} else if (bad_len(l, r, h.len)) {
+		invalid(img, "%s record has bad length %u", l->name, h.len);
 		ok = false;
 	} else if (img->nr == 0 && h.type != CKPT_HDR_HEADER) {
-		invalid(img, "the first record is %s, not HEADER", rt->name);
+		invalid(img, "the first record is %s, not HEADER", l->name);
 		ok = false;
 	}
 	if (!ok) {
@@ -909,7 +1057,9 @@ static bool next_record(struct image *img)
 		return false;
 	}
 	tail = h.type == CKPT_HDR_TAIL;
-	rt->decode(img, rec);
+	r->decode(img, rec);
+	if (img->json)
+		json_fields(l, rec, h.len);
 	/* page contents are in the checksum only if the header says so */
 	if (h.type == CKPT_HDR_PAGE_DATA && !img->csum_pages)
 		img->crc = crc32c_update(img->crc, rec, sizeof(h));
@@ -928,13 +1078,78 @@ static bool next_record(struct image *img)
 	return !img->err[0];
 }
 
+/* --fields: "RECORD.field kind", a line for each field, in table order */
+static int print_fields(void)
+{
+	const struct ckpt_layout *l;
+	unsigned int i, j;
+
+	for (i = 0; i < ckpt_nr_layouts; i++) {
+		l = &ckpt_layouts[i];
+		for (j = 0; j < l->nr_fields; j++)
+			printf("%s.%s %s\n", l->name, l->fields[j].name,
+			       ckpt_fkind_name(l->fields[j].kind));
+	}
+	return EXIT_OK;
+}
+
+/* The rules of ckptinfo match the layouts: one for each, bounds for the variable ones */
+static int check_rules(FILE *err)
+{
+	const struct ckpt_layout *l;
+	const struct record_rule *r;
+	int faults = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rules); i++)
+		if (!ckpt_layout_of(rules[i].type)) {
+			fprintf(err, "ckptinfo: record type %u has no layout\n", rules[i].type);
+			faults++;
+		}
+	for (i = 0; i < ckpt_nr_layouts; i++) {
+		l = &ckpt_layouts[i];
+		r = record_rule(l->type);
+		if (!r)
+			fprintf(err, "ckptinfo: %s has no length rule\n", l->name);
+		else if (l->elem_size ? r->max_nr < r->min_nr || !r->max_nr : r->max_nr)
+			fprintf(err, "ckptinfo: %s: bad bounds %u..%u\n", l->name, r->min_nr,
+				r->max_nr);
+		else if (record_len(l, r->min_nr) < l->size)
+			fprintf(err, "ckptinfo: %s: shorter than its fixed part\n", l->name);
+		else
+			continue;
+		faults++;
+	}
+	return faults;
+}
+
+/* --check-layout: the layout table and the rules of ckptinfo */
+static int check_layout(void)
+{
+	int faults = ckpt_layout_check(stderr) + check_rules(stderr);
+	unsigned int i, n = 0;
+
+	if (faults) {
+		fprintf(stderr, "ckptinfo: %d faults in the record layouts\n", faults);
+		return EXIT_FAILED;
+	}
+	for (i = 0; i < ckpt_nr_layouts; i++)
+		n += ckpt_layouts[i].nr_fields;
+	printf("record layouts: %u records, %u fields, every byte in one field\n",
+	       ckpt_nr_layouts, n);
+	return EXIT_OK;
+}
+
 static void print_usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: ckptinfo [--json] [IMAGE|-]\n"
+		"       ckptinfo --fields | --check-layout\n"
 		"Decode a checkpoint image (default: standard input) and check its structure.\n"
-		"  --json     print the records as a JSON object\n"
-		"  -h, --help this text\n"
+		"  --json          print the records as a JSON object, with all their fields\n"
+		"  --fields        list the fields of every record: RECORD.field kind\n"
+		"  --check-layout  check that the fields of each record cover it exactly\n"
+		"  -h, --help      this text\n"
 		"Exit status: 0 valid, 1 invalid or a failed checkpoint, 2 bad command line or I/O error.\n");
 }
 
@@ -942,6 +1157,8 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "fields", no_argument, NULL, 'f' },
+		{ "check-layout", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
@@ -955,6 +1172,10 @@ int main(int argc, char **argv)
 		case 'j':
 			img.json = true;
 			break;
+		case 'f':
+			return print_fields();
+		case 'c':
+			return check_layout();
 		case 'h':
 			print_usage(stdout);
 			return EXIT_OK;
