@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make check: build, run the static checks (checkpatch on the series,
-# sparse on our code), boot the debug kernel, run KUnit and the selftests,
-# and count. The last line is "N passed, N failed, N skipped".
+# sparse on our code, the record layout table and the fields of
+# security.rst), boot the debug kernel, run KUnit and the selftests, and
+# count. The last line is "N passed, N failed, N skipped".
 . "$(dirname "$0")/lib.sh"
 
 exec 9>"$CKPT_BUILD/lock"
@@ -37,10 +38,32 @@ else
 	checks+=(sparse=pass)
 fi
 
+# The layout table of the tools has every record type and covers each
+# exactly, and the table of security.rst names every field of it
+# (fields=fail until it does)
+log "record layouts, and their fields in security.rst"
+fields_sh=$REPO/tools/testing/selftests/checkpoint/security_fields.sh
+if bash "$fields_sh" --layout "$OUT/bin/ckptinfo" "$REPO/include/uapi/linux/checkpoint_hdr.h" \
+	> "$res/layout.log" 2>&1; then
+	checks+=(layout=pass)
+else
+	cat "$res/layout.log"
+	checks+=(layout=fail)
+fi
+if bash "$fields_sh" "$OUT/bin/ckptinfo" "$REPO/Documentation/checkpoint/security.rst" \
+	> "$res/fields.log" 2>&1; then
+	checks+=(fields=pass)
+else
+	tail -n 1 "$res/fields.log"
+	checks+=(fields=fail)
+fi
+
 log "booting the test VM"
 "$REPO/rig/initramfs.sh" "$res/initrd.gz"
 start=$(date +%s)
-"$REPO/rig/vm.sh" check "$res/initrd.gz" "$res" || log "qemu exited with $?"
+# the selftests take about 10 minutes, ckpt_fuzz's first pass over the fields about 15
+VM_TIMEOUT=${VM_TIMEOUT:-2700} "$REPO/rig/vm.sh" check "$res/initrd.gz" "$res" ||
+	log "qemu exited with $?"
 log "VM run took $(( $(date +%s) - start )) s; logs in $res"
 cat "$res/tests.log" 2>/dev/null || true
 python3 "$REPO/rig/report.py" "$res/console.log" "$res/tests.log" "${checks[@]}"

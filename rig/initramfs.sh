@@ -23,7 +23,7 @@ if [ -x /usr/sbin/criu ]; then
 	done
 fi
 find "$OUT/selftests" -maxdepth 1 -type f -perm -u+x -exec cp {} "$root/ckpt/selftests/" \;
-cp "$SRC"/tools/testing/selftests/checkpoint/*.sh "$root/ckpt/selftests/"
+cp "$SRC"/tools/testing/selftests/checkpoint/tools_test.sh "$root/ckpt/selftests/"
 cp "$REPO"/rig/guest/* "$root/ckpt/"
 mv "$root/ckpt/init" "$root/init"
 chmod +x "$root/init" "$root"/ckpt/*.sh

@@ -78,7 +78,6 @@
 
 #define MAX_SEEDS	8
 #define MAX_RECS	4096
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Files of this run, named after its pid so that runs can go in parallel */
 static char go_file[64];	/* exists: restored seeds go on */

@@ -8,15 +8,18 @@
 #include <stdio.h>
 #include <linux/sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <grp.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "ckpt_util.h"
+#include "layout.h"
 
 long sys_checkpoint(pid_t pid, int fd, unsigned long flags, int logfd)
 {
@@ -146,6 +149,72 @@ void image_fix_tail(struct image *img)
 	t->crc32c = image_crc32c(img, t->length);
 }
 
+/*
+ * Where the integer @field (element [i] if it has one) of the @nth @record
+ * of @img is: NULL if there is no such record, field or element
+ */
+static uint8_t *image_field(struct image *img, const char *record, int nth, const char *field,
+			    const struct ckpt_field **fp, struct ckpt_hdr **hp)
+{
+	const struct ckpt_layout *l = ckpt_layout_named(record);
+	const struct ckpt_field *f;
+	struct ckpt_hdr *h;
+	uint32_t index;
+	long off;
+
+	if (!l || nth < 0)
+		return NULL;
+	f = ckpt_field_named(l, field, &index);
+	if (!f || f->size > sizeof(uint64_t) || (f->size & (f->size - 1)))
+		return NULL;
+	h = image_record(img, l->type, nth);
+	if (!h)
+		return NULL;
+	off = ckpt_field_offset(f, l, h->len, index);
+	if (off < 0)
+		return NULL;
+	*fp = f;
+	*hp = h;
+	return (uint8_t *)h + off;
+}
+
+int image_set_field(struct image *img, const char *record, int nth, const char *field,
+		    uint64_t value)
+{
+	const struct ckpt_field *f;
+	struct ckpt_hdr *h, *tail;
+	uint8_t *p = image_field(img, record, nth, field, &f, &h);
+
+	if (!p)
+		return -1;
+	ckpt_field_set(p, 0, f->size, value);
+	if (img->len < sizeof(struct ckpt_hdr_tail))
+		return 0;
+	/* the tail is not in its own checksum: an edit of it stays as it is */
+	tail = (struct ckpt_hdr *)(img->buf + img->len - sizeof(struct ckpt_hdr_tail));
+	if (h != tail && tail->type == CKPT_HDR_TAIL && tail->len == sizeof(struct ckpt_hdr_tail))
+		image_fix_tail(img);
+	return 0;
+}
+
+int image_get_field(struct image *img, const char *record, int nth, const char *field,
+		    uint64_t *value)
+{
+	const struct ckpt_field *f;
+	struct ckpt_hdr *h;
+	uint8_t *p = image_field(img, record, nth, field, &f, &h);
+	unsigned int shift;
+
+	if (!p)
+		return -1;
+	*value = ckpt_field_get(p, 0, f->size);
+	if (f->is_signed && f->size < sizeof(uint64_t)) {
+		shift = 64 - 8 * f->size;
+		*value = (uint64_t)((int64_t)(*value << shift) >> shift);
+	}
+	return 0;
+}
+
 pid_t spawn_sleeper(const char *comm)
 {
 	int p[2];
@@ -222,6 +291,8 @@ void ready_child(struct cycle *c)
 	close(c->ready[0]);
 	snprintf(go, sizeof(go), "/tmp/ckpt-go.%d", getpid());
 	unlink(go);
+	snprintf(go, sizeof(go), "/tmp/ckpt-why.%d", getpid());
+	unlink(go);
 	if (write(c->ready[1], "r", 1) != 1)
 		_exit(99);
 	close(c->ready[1]);
@@ -235,6 +306,48 @@ void wait_restored(void)
 	while (access(go, F_OK))
 		usleep(2000);
 	unlink(go);
+}
+
+void restored_differs(const char *fmt, ...)
+{
+	int err = errno;	/* for %m */
+	char path[64];
+	va_list ap;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/ckpt-why.%d", getpid());
+	f = fopen(path, "w");
+	if (f) {
+		errno = err;
+		va_start(ap, fmt);
+		vfprintf(f, fmt, ap);
+		va_end(ap);
+		fclose(f);
+	}
+	_exit(1);
+}
+
+const char *restored_why(pid_t pid)
+{
+	static const char prefix[] = "restored process: ";
+	static char why[512];
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/tmp/ckpt-why.%d", pid);
+	why[0] = 0;
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return why;
+	n = read(fd, why + sizeof(prefix) - 1, sizeof(why) - sizeof(prefix));
+	if (n > 0) {
+		memcpy(why, prefix, sizeof(prefix) - 1);
+		why[sizeof(prefix) - 1 + n] = 0;
+	}
+	close(fd);
+	unlink(path);
+	return why;
 }
 
 long cycle_checkpoint(struct cycle *c, unsigned long flags)
@@ -256,7 +369,19 @@ long cycle_checkpoint(struct cycle *c, unsigned long flags)
 	return c->crid;
 }
 
+/* Become uid and gid @id with no supplementary group and no capability */
+int become_user(uid_t id)
+{
+	/* from uid 0 to another without keep-caps, the capability sets empty */
+	return setgroups(0, NULL) || setresgid(id, id, id) || setresuid(id, id, id) ? -1 : 0;
+}
+
 int cycle_restart(struct cycle *c)
+{
+	return cycle_restart_as(c, -1);
+}
+
+int cycle_restart_as(struct cycle *c, uid_t uid)
 {
 	struct clone_args args = {
 		.exit_signal = SIGCHLD, .set_tid = (uintptr_t)&c->pid, .set_tid_size = 1,
@@ -273,6 +398,9 @@ int cycle_restart(struct cycle *c)
 	if (child < 0)
 		return -errno;
 	if (!child) {
+		/* the pid is chosen with privilege; restart(2) needs none */
+		if (uid != (uid_t)-1 && become_user(uid))
+			_exit(101);
 		sys_restart(0, fd, 0, logfd);
 		_exit(100);	/* restart failed: the log says why */
 	}

@@ -12,6 +12,8 @@
 #include <linux/checkpoint.h>
 #include <linux/checkpoint_hdr.h>
 
+#include "../kselftest.h"
+
 long sys_checkpoint(pid_t pid, int fd, unsigned long flags, int logfd);
 long sys_restart(pid_t pid, int fd, unsigned long flags, int logfd);
 
@@ -41,6 +43,23 @@ int image_nr_records(struct image *img);
 uint32_t image_crc32c(struct image *img, size_t len);
 /* Recompute the tail (length, record count, checksum) after an edit */
 void image_fix_tail(struct image *img);
+/*
+ * Set @field of the @nth (from 0) record named @record ("TASK", as
+ * ckptinfo names them) to @value, then fix the tail (image_fix_tail(),
+ * unless the field is in the TAIL itself). @field is named as in
+ * "ckptinfo --fields", an element of an array with its index:
+ * "exit_signal", "groups[2]", "pids[1].vpid", "rlim[7].max", "perm.uid".
+ * Only integer fields (1, 2, 4 or 8 bytes), and single characters or
+ * bytes of an array, can be set; @value is cut to the field's size.
+ * Returns 0, or -1 if there is no such record, field or element (an
+ * index beyond the array, or beyond the record's length for the array
+ * that ends it).
+ */
+int image_set_field(struct image *img, const char *record, int nth, const char *field,
+		    uint64_t value);
+/* Read such a field into *@value; a signed field is sign-extended. 0 or -1 */
+int image_get_field(struct image *img, const char *record, int nth, const char *field,
+		    uint64_t *value);
 
 /* A child that sleeps until killed; returns its pid */
 pid_t spawn_sleeper(const char *comm);
@@ -80,17 +99,43 @@ void wait_restored(void);
 long cycle_checkpoint(struct cycle *c, unsigned long flags);
 /* Restart c->img as c->pid (the original must be gone), tell it to go on, wait: wait status */
 int cycle_restart(struct cycle *c);
+/*
+ * The same, with restart(2) called by uid and gid @uid without groups or
+ * capabilities (if not -1): the pid is chosen with privilege, as rstr does,
+ * and the rest is an unprivileged user's. Exit 101: it could not drop them.
+ */
+int cycle_restart_as(struct cycle *c, uid_t uid);
+/* Become uid and gid @id, with no supplementary group and no capability */
+int become_user(uid_t id);
 /* All of it, with CHECKPOINT_KILL: the restored child's wait status or -errno */
 int checkpoint_restart(struct cycle *c);
+
+/*
+ * In a restored child: say in words what differs from the original
+ * (printf-style), where the test reads it (restored_why()), and exit 1
+ */
+__noreturn __printf(1, 2) void restored_differs(const char *fmt, ...);
+/* In a restored child: an int property @what read as @got, was @want */
+#define RESTORED_EQ(what, got, want)						\
+	do {									\
+		long long __g = (got), __w = (want);				\
+										\
+		if (__g != __w)							\
+			restored_differs("%s is %lld, was %lld", what, __g, __w);	\
+	} while (0)
+/* What restored child @pid said differs, or "" (and forget it) */
+const char *restored_why(pid_t pid);
 
 /* In a kselftest_harness test: the restored child of @c exited 0 (@status) */
 #define EXPECT_RESTORED(status, c)						\
 	do {									\
 		int __st = (status);						\
+		typeof(c) __rc = (c);						\
 										\
 		EXPECT_TRUE(WIFEXITED(__st) && WEXITSTATUS(__st) == 0)		\
-			TH_LOG("restored child: status %#x (exit %d, signal %d); log: %s", \
-			       __st, WEXITSTATUS(__st), WTERMSIG(__st), (c)->log);	\
+			TH_LOG("restored child: status %#x (exit %d, signal %d) %s; log: %s", \
+			       __st, WEXITSTATUS(__st), WTERMSIG(__st),		\
+			       restored_why(__rc->pid), __rc->log);			\
 	} while (0)
 
 /*

@@ -432,7 +432,7 @@ FIXTURE_VARIANT_ADD(corrupt, task_exit_signal) {
 	.value = 200,
 	.fix_tail = 1,
 	.error = EINVAL,
-	.log = "bad exit signal 200",
+	.log = "TASK exit_signal 200: not one a process can have",
 };
 
 /* a byte changed after checkpoint, with the tail left as it was */
@@ -531,6 +531,56 @@ TEST_F(corrupt, rejected)
 		image_fix_tail(&self->img);
 	EXPECT_EQ(-variant->error, restart_image(self->img.buf, self->img.len, &log));
 	expect_log(_metadata, log, variant->log);
+}
+
+/*
+ * image_set_field() and image_get_field(), the helpers of the tests that
+ * edit images, on a real image: fields by name, array elements by index
+ * (within the array, or within the record's length for the array that
+ * ends it), the tail fixed after an edit so that restart judges the field
+ * itself, signed fields read back signed.
+ */
+TEST(edit_by_field_name)
+{
+	pid_t pid = spawn_sleeper("victim");
+	struct image img;
+	uint64_t v;
+	char *log;
+
+	ASSERT_LT(0, checkpoint_image(pid, &img, &log)) TH_LOG("%s", log);
+	EXPECT_EQ(0, image_get_field(&img, "HEADER", 0, "version", &v));
+	EXPECT_EQ(CKPT_FORMAT_VERSION, v);
+	EXPECT_EQ(0, image_get_field(&img, "TREE", 0, "pids[0].vpid", &v));
+	EXPECT_EQ(pid, v);
+	EXPECT_EQ(0, image_get_field(&img, "CREDS", 0, "euid", &v));
+	EXPECT_EQ(geteuid(), v);
+	EXPECT_EQ(0, image_get_field(&img, "TASK", 0, "rlim[15].max", &v));
+	EXPECT_EQ(0, image_get_field(&img, "TAIL", 0, "h.len", &v));
+	EXPECT_EQ(sizeof(struct ckpt_hdr_tail), v);
+
+	/* what is not in the image */
+	EXPECT_EQ(-1, image_get_field(&img, "TREE", 0, "pids[1].vpid", &v));
+	EXPECT_EQ(-1, image_get_field(&img, "TASK", 0, "rlim[16].max", &v));
+	EXPECT_EQ(-1, image_get_field(&img, "TASK", 1, "exit_signal", &v));
+	EXPECT_EQ(-1, image_get_field(&img, "TASK", 0, "uid", &v));
+	EXPECT_EQ(-1, image_get_field(&img, "TASK", 0, "comm", &v));
+	EXPECT_EQ(-1, image_set_field(&img, "NOSUCH", 0, "h.len", 0));
+
+	/* the same value again: the image stays good */
+	ASSERT_EQ(0, image_get_field(&img, "TASK", 0, "exit_signal", &v));
+	EXPECT_EQ(SIGCHLD, v);
+	EXPECT_EQ(0, image_set_field(&img, "TASK", 0, "exit_signal", v));
+	EXPECT_EQ(0, restart_image(img.buf, img.len, &log)) TH_LOG("%s", log);
+
+	/* a bad value is refused for what it is, not for the checksum */
+	EXPECT_EQ(0, image_set_field(&img, "TASK", 0, "exit_signal", 200));
+	EXPECT_EQ(-EINVAL, restart_image(img.buf, img.len, &log));
+	expect_log(_metadata, log, "exit_signal 200");
+	EXPECT_EQ(0, image_set_field(&img, "TASK", 0, "exit_signal", (uint64_t)-1));
+	EXPECT_EQ(0, image_get_field(&img, "TASK", 0, "exit_signal", &v));
+	EXPECT_EQ((uint64_t)-1, v);
+	free(img.buf);
+	reap(pid);
 }
 
 /*
