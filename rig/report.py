@@ -9,9 +9,12 @@ console (BUG, WARNING, Oops, KASAN, lockdep, hung task, panic) is a failure
 even if every test passed. Exit status 1 if anything failed.
 
 Between the "ckpt-fault: injecting" and "ckpt-fault: done" lines that the
-fault injection tests write to the kernel log, an allocation made to fail
-on purpose may print its failure with a stack trace (warn_alloc()); that
-trace is expected and not counted. Every other report still is.
+fault injection tests write to the kernel log (nested when fuzz campaigns
+run side by side), an allocation made to fail on purpose may print its
+failure with a stack trace (warn_alloc()); that trace is expected and not
+counted. Every other report still is. The lines ckpt_fuzz writes before
+each image ("ckpt-fuzz: campaign N image M ...", which name the mutation)
+are not reports.
 """
 import re
 import sys
@@ -22,7 +25,7 @@ BAD_CONSOLE = re.compile(
     r"INFO: task .* blocked|INFO: rcu|soft lockup|hard LOCKUP|"
     r"kmemleak: .*new suspected|Call Trace:")
 NOT_BAD = re.compile(r"KernelAddressSanitizer initialized|kasan: |"
-                     r"RCU lockdep checking is enabled|lockdep: ")
+                     r"RCU lockdep checking is enabled|lockdep: |ckpt-fuzz: ")
 FAULT_BEGIN = re.compile(r"ckpt-fault: injecting")
 FAULT_END = re.compile(r"ckpt-fault: done")
 ALLOC_FAIL = re.compile(r"vmalloc error: |page allocation failure: ")
@@ -71,12 +74,13 @@ def main(argv):
                 in_suite = False
     if not kunit_seen:
         result("kunit: no results from the checkpoint suite", False)
-    in_fault, alloc_trace = False, False
+    in_fault, alloc_trace = 0, False
     for l in clines:
         if FAULT_BEGIN.search(l):
-            in_fault = True
+            in_fault += 1
         elif FAULT_END.search(l):
-            in_fault, alloc_trace = False, False
+            in_fault = max(0, in_fault - 1)
+            alloc_trace = alloc_trace and in_fault > 0
         elif in_fault and ALLOC_FAIL.search(l):
             alloc_trace = True
         elif alloc_trace and "</TASK>" in l:

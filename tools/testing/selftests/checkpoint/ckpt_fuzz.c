@@ -1,51 +1,60 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ckpt_fuzz - feed restart(2) mutated checkpoint images.
+ * ckpt_fuzz - restart mutated checkpoint images as an unprivileged user,
+ * and check invariants, not only crashes.
  *
- *   ckpt_fuzz [-n IMAGES] [-s SEED] [-t SECONDS] [-l LOGFILE] [-b BATCH] [-c CKPTINFO]
- *             [-T SECONDS]
+ *   ckpt_fuzz [-n IMAGES] [-s SEED] [-b BATCH] [-l LOGFILE] [-t SECONDS] [-T SECONDS]
+ *             [-c CKPTINFO] [-J CAMPAIGNS -j INDEX] [-R IMAGE]
  *
- * -t is how long a restored process may run, -T how long the whole
- * campaign may run: it stops after the image in progress and reports
- * what it did.
+ * -n: images (default: the first pass of the schedule and as many more),
+ * -t: how long a restored process may run, -T: how long the whole
+ * campaign may run, -J/-j: this is campaign INDEX of CAMPAIGNS side by side
+ * (each takes its share of the deterministic schedule), -R: make the images
+ * of the campaign up to IMAGE and restart only that one (a reproducer).
  *
- * The seeds are real images: ckpt_fuzz starts a few seed processes (plain,
- * with files, signals and POSIX timers, asleep, with more memory, one whose
- * checkpoint fails, leaving an ERROR record, and one holding a pipe, a unix
- * socket pair, a memfd, an eventfd, a timerfd and an epoll file with data), checkpoints them with
- * CHECKPOINT_KILL and keeps their images. It then mutates one seed image
- * per iteration with a deterministic PRNG, knowing the record layout:
- * bit flips, record header type/length changes, length/count fields set to
- * zero, huge, negative or off by one, user addresses replaced by kernel
- * addresses or overlapping ranges, truncation at record boundaries,
- * records duplicated, swapped, deleted or spliced in from another seed.
- * Most mutations are followed by recomputing the tail (length, record
- * count, crc32c) so that the parsers behind the checksum get the bytes.
+ * Seeds: real images of processes that cover every record type (see
+ * fuzz_seed.c), all running as uid/gid 1000 without capabilities.
+ * Mutations: every field of every record type, known from the layout
+ * table of tools/checkpoint/layout.h (see fuzz_mutate.c).
  *
- * Each mutated image is restarted for real, by a child created with the
- * seed's pid (clone3() set_tid), as rstr does. Every outcome is counted:
+ * The campaign runs as root, as init of a pid namespace of its own. It
+ * creates each restarting process with the seed's pid (clone3() with
+ * set_tid, and CLONE_NEWIPC for the seed with its own IPC namespace); that
+ * process drops to uid/gid 1000, no supplementary group, no capability at
+ * all (none in the bounding set either), and calls restart(2). The tree
+ * seed is restarted by rstr, run as uid 1000 with CAP_CHECKPOINT_RESTORE
+ * only (it creates the processes of the tree with their pids). One image in
+ * eight has an allocation of the restarting process fail (failslab and
+ * fail_page_alloc through /proc/thread-self/fail-nth).
  *
- *   rejected   restart(2) returned an errno, with a line on logfd
- *   killed     the image failed after the point of no return: SIGKILL,
- *              with a line on logfd
- *   restored   the seed program came back, checked its own state and
- *              exited 0 (ok) or with the number of the check that failed
- *              (inconsistent), or died of a signal, or was still running
- *              after the timeout (then killed)
+ * Each image ends as one of:
  *
- * and it is a failure if restart(2) fails without an errno or a log line,
- * returns success without restoring, or a child can't be reaped (a stuck
- * task). ckptinfo (from PATH, or -c; -c "" for none) checks every image
- * that was restored: if it finds the structure or checksum broken, the
- * kernel should not have restored it, and that is a failure too.
+ *   rejected                  restart(2) returned an errno, with a log line
+ *   killed-after-commit       SIGKILL after the point of no return, with a line
+ *   restored-ok               the seed came back, its state checked, its
+ *                             workload done (fork, reap, exec of this program
+ *                             with credentials no more than its restarter's)
+ *   restored-inconsistent     it came back, but a check of its state failed
+ *   restored-workload-failed  its fork, wait or exec failed
+ *   restored-then-died        it died of a signal
+ *   restored-still-running    it was still running after -t seconds (killed)
+ *   FAILED                    an invariant does not hold: restart(2) returned
+ *                             success, or failed without an errno or a log line;
+ *                             a restored process has credentials its
+ *                             restarter does not; an image ckptinfo finds
+ *                             invalid was restored; a task could not be reaped
  *
- * The campaign runs as init of a pid namespace of its own, so a restored
- * process whose registers were mutated can't signal anything outside it.
- * Kernel reports (KASAN, lockdep, WARNING...) are for the caller to look
- * for on the console.
+ * After each image the kernel log (/dev/kmsg) is read for reports (BUG,
+ * WARNING, KASAN, Oops, lockdep, RCU, soft lockup, hung task), which are
+ * counted against the image and its fields; after each batch kmemleak
+ * scans, its leaks are counted, and the unmutated seeds are restarted
+ * again as controls. Any report, leak, FAILED image or control that does
+ * not restart as it should fails the batch.
  *
- * Output is TAP: one test for the seeds, one per batch of images, and a
- * last line "# fuzz: ..." with the counts.
+ * Output is TAP: one test for the seeds, one per batch, one for the
+ * coverage of the layout table; then, per record type and field, what was
+ * tried and how it ended, the fields never reached, and the last line
+ * "# fuzz: N images ..." with the totals, which rig/guest/fuzz.sh adds up.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,835 +63,318 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/inotify.h>
+#include <linux/sched.h>
+#include <sys/file.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/timerfd.h>
 #include <sys/wait.h>
-#include <linux/sched.h>
 
-#include "ckpt_util.h"
+#include "ckpt_fuzz.h"
 
-#define MAX_SEEDS	8
-#define MAX_RECS	4096
-
-/* Files of this run, named after its pid so that runs can go in parallel */
-static char go_file[64];	/* exists: restored seeds go on */
-static char data_file[64];	/* a file the seeds keep open */
-
-/* Seed programs */
-
-enum { SEED_PLAIN, SEED_FILES, SEED_SLEEP, SEED_BIG, SEED_ERROR, SEED_OBJECTS, NR_SEED_KINDS };
-
-static const char * const seed_names[] = {
-	"plain", "files+signals", "asleep", "big", "error", "objects"
-};
-
-static sig_atomic_t got_usr1;
-static uint64_t *seed_mem, *seed_shared;
-static size_t seed_pages;
-static pid_t seed_pid;
-
-static void on_usr1(int sig)
-{
-	__atomic_store_n(&got_usr1, 1, __ATOMIC_SEQ_CST);
-}
-
-static uint64_t mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return x;
-}
-
-/*
- * The objects seed: at fds 8..15 a pipe with bytes in it, a unix socket
- * pair with a message waiting, a memfd, an eventfd, a timerfd and an epoll
- * file watching the pipe
- */
-static int seed_objects(void)
-{
-	struct itimerspec its = { .it_value = { 1000, 0 } };
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0xfeed };
-	int p[2], sv[2], fd;
-	uint64_t one = 7;
-
-	if (pipe(p) || dup2(p[0], 8) != 8 || dup2(p[1], 9) != 9 || write(9, "pipedata", 8) != 8)
-		return -1;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) || dup2(sv[0], 10) != 10 ||
-	    dup2(sv[1], 11) != 11 || send(11, "sockdata", 8, 0) != 8)
-		return -1;
-	fd = memfd_create("fuzz", 0);
-	if (fd < 0 || dup2(fd, 12) != 12 || pwrite(12, "memfdata", 8, 4096) != 8)
-		return -1;
-	fd = eventfd(0, 0);
-	if (fd < 0 || dup2(fd, 13) != 13 || write(13, &one, 8) != 8)
-		return -1;
-	fd = timerfd_create(CLOCK_MONOTONIC, 0);
-	if (fd < 0 || dup2(fd, 14) != 14 || timerfd_settime(14, 0, &its, NULL))
-		return -1;
-	fd = epoll_create1(0);
-	if (fd < 0 || dup2(fd, 15) != 15 || epoll_ctl(15, EPOLL_CTL_ADD, 8, &ev))
-		return -1;
-	close_range(16, ~0U, 0);
-	return 0;
-}
-
-static int seed_check_objects(void)
-{
-	struct itimerspec its;
-	struct epoll_event ev;
-	char buf[16];
-	uint64_t v;
-
-	if (epoll_wait(15, &ev, 1, 0) != 1 || ev.data.u64 != 0xfeed)
-		return 20;
-	if (read(8, buf, 16) != 8 || memcmp(buf, "pipedata", 8))
-		return 21;
-	if (recv(10, buf, 16, MSG_DONTWAIT) != 8 || memcmp(buf, "sockdata", 8))
-		return 22;
-	if (pread(12, buf, 8, 4096) != 8 || memcmp(buf, "memfdata", 8))
-		return 23;
-	if (read(13, &v, 8) != 8 || v != 7)
-		return 24;
-	if (timerfd_gettime(14, &its) || its.it_value.tv_sec < 900)
-		return 25;
-	return 0;
-}
-
-/* Runs in the restored seed: 0 if its state is what it was, else the check number */
-static int seed_check(int kind)
-{
-	struct itimerspec its;
-	struct sigaction sa;
-	sigset_t set;
-	char buf[16];
-	struct stat st;
-	size_t i;
-
-	if (getpid() != seed_pid)
-		return 1;
-	for (i = 0; i < seed_pages * 512; i++)
-		if (seed_mem[i] != mix(i + kind))
-			return 2;
-	if (seed_shared[0] != 0x5eed5eed5eedULL + kind)
-		return 3;
-	if (kind == SEED_OBJECTS)
-		return seed_check_objects();
-	if (kind != SEED_FILES)
-		return 0;
-	if (lseek(6, 0, SEEK_CUR) != 3 || lseek(7, 0, SEEK_CUR) != 3)
-		return 4;
-	if (pread(6, buf, 8, 0) != 8 || memcmp(buf, "fuzzdata", 8))
-		return 5;
-	if (fstat(5, &st) || !S_ISCHR(st.st_mode))
-		return 6;
-	if (fcntl(6, F_GETFD) != FD_CLOEXEC || fcntl(7, F_GETFD) != 0)
-		return 7;
-	if (sigprocmask(SIG_BLOCK, NULL, &set) || !sigismember(&set, SIGUSR2))
-		return 8;
-	if (sigpending(&set) || !sigismember(&set, SIGUSR2))
-		return 9;
-	if (sigaction(SIGUSR1, NULL, &sa) || sa.sa_handler != on_usr1)
-		return 10;
-	raise(SIGUSR1);
-	if (!__atomic_load_n(&got_usr1, __ATOMIC_SEQ_CST))
-		return 11;
-	/* its two POSIX timers, 0 and 1 */
-	if (syscall(SYS_timer_gettime, 0, &its) || its.it_value.tv_sec < 900)
-		return 12;
-	if (syscall(SYS_timer_gettime, 1, &its) || its.it_interval.tv_sec != 1000)
-		return 13;
-	return 0;
-}
-
-/* Two POSIX timers that won't fire while the seed lives: 0 and 1 */
-static int seed_timers(void)
-{
-	struct itimerspec its = { .it_value = { 1000, 0 }, .it_interval = { 1000, 0 } };
-	struct sigevent sev;
-	int id;
-
-	memset(&sev, 0, sizeof(sev));
-	sev.sigev_notify = SIGEV_NONE;
-	if (syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &id) || id != 0 ||
-	    syscall(SYS_timer_settime, id, 0, &its, NULL))
-		return -1;
-	sev.sigev_notify = SIGEV_SIGNAL;
-	sev.sigev_signo = SIGUSR1;
-	if (syscall(SYS_timer_create, CLOCK_REALTIME, &sev, &id) || id != 1 ||
-	    syscall(SYS_timer_settime, id, 0, &its, NULL))
-		return -1;
-	return 0;
-}
-
-static void seed_main(int kind, int ready)
-{
-	struct timespec ms = { 0, 1000 * 1000 };
-	sigset_t set;
-	size_t i;
-	int fd;
-
-	fd = open("/dev/null", O_RDWR);
-	if (fd < 0 || dup2(fd, 0) || dup2(fd, 1) != 1 || dup2(fd, 2) != 2)
-		_exit(89);
-	close(fd);
-	seed_pid = getpid();
-	seed_pages = kind == SEED_BIG ? 128 : 8;
-	seed_mem = mmap(NULL, seed_pages * 4096, PROT_READ | PROT_WRITE,
-			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	seed_shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (seed_mem == MAP_FAILED || seed_shared == MAP_FAILED)
-		_exit(90);
-	for (i = 0; i < seed_pages * 512; i++)
-		seed_mem[i] = mix(i + kind);
-	seed_shared[0] = 0x5eed5eed5eedULL + kind;
-	prctl(PR_SET_NAME, "fuzzseed");
-	if (kind == SEED_FILES || kind == SEED_ERROR) {
-		fd = open(data_file, O_RDWR);
-		if (fd < 0 || dup3(fd, 6, O_CLOEXEC) != 6 || dup2(6, 7) != 7 ||
-		    lseek(6, 3, SEEK_SET) != 3)
-			_exit(92);
-		close(fd);
-		fd = open("/dev/null", O_RDWR);
-		if (fd < 0 || dup2(fd, 5) != 5)
-			_exit(91);
-		close(fd);
-		signal(SIGUSR1, on_usr1);
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR2);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		raise(SIGUSR2);
-		if (seed_timers())
-			_exit(95);
-	}
-	if (kind == SEED_ERROR && inotify_init1(0) < 0)
-		_exit(93);
-	if (kind == SEED_OBJECTS && seed_objects())
-		_exit(96);
-	if (write(ready, "r", 1) != 1)
-		_exit(94);
-	close(ready);
-	if (kind == SEED_SLEEP) {
-		struct timespec t = { 0, 300 * 1000 * 1000 };
-
-		/* checkpointed in the middle of it */
-		while (access(go_file, F_OK))
-			nanosleep(&t, NULL);
-	} else {
-		while (access(go_file, F_OK))
-			nanosleep(&ms, NULL);
-	}
-	_exit(seed_check(kind));
-}
-
-struct seed {
-	int kind;
-	pid_t pid;
-	char *buf;
-	size_t len;
-};
-
-static struct seed seeds[MAX_SEEDS];
-static int nr_seeds;
-
-/* Start a seed process and wait until it is ready to be checkpointed */
-static int start_seed(int kind)
-{
-	struct seed *s = &seeds[kind];
-	int p[2];
-	char c;
-
-	if (pipe(p))
-		return -1;
-	s->kind = kind;
-	s->pid = fork();
-	if (s->pid < 0)
-		return -1;
-	if (!s->pid) {
-		close(p[0]);
-		if (dup2(p[1], 3) != 3)
-			_exit(95);
-		close_range(4, ~0U, 0);
-		seed_main(kind, 3);
-	}
-	close(p[1]);
-	if (read(p[0], &c, 1) != 1) {
-		int status = 0;
-
-		waitpid(s->pid, &status, 0);
-		printf("# seed %s: did not start (status %#x)\n", seed_names[kind], status);
-		return -1;
-	}
-	close(p[0]);
-	return 0;
-}
-
-/* Checkpoint a seed (killing it) into its image */
-static int checkpoint_seed(struct seed *s)
-{
-	int fd = memfd("seed"), logfd = memfd("log");
-	bool error = s->kind == SEED_ERROR;
-	long ret;
-
-	ret = sys_checkpoint(s->pid, fd, CHECKPOINT_KILL, logfd);
-	if (error ? ret >= 0 || errno != EOPNOTSUPP : ret < 0)
-		printf("# seed %s: checkpoint returned %ld (%s)\n", seed_names[s->kind], ret,
-		       strerror(errno));
-	/* a failed checkpoint does not kill */
-	kill(s->pid, SIGKILL);
-	waitpid(s->pid, NULL, 0);
-	s->buf = slurp(fd, &s->len);
-	close(fd);
-	close(logfd);
-	if (!s->buf || !s->len || (error ? ret >= 0 : ret < 0))
-		return -1;
-	return 0;
-}
-
-/* Deterministic PRNG (xorshift64*) */
-
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static uint32_t rnd_below(uint32_t n)
-{
-	return n ? rnd() % n : 0;
-}
-
-/* Images as lists of records */
-
-struct rec {
-	const char *p;
-	uint32_t len;
-};
-
-struct work {
-	struct rec recs[MAX_RECS];
-	int nr;
-	char *buf;		/* the mutated image */
-	size_t len;
-	char desc[256];		/* what was done, for the log */
-};
-
-static int parse(const char *buf, size_t len, struct rec *recs)
-{
-	const struct ckpt_hdr *h;
-	size_t off = 0;
-	int n = 0;
-
-	while (off + sizeof(*h) <= len && n < MAX_RECS) {
-		h = (const struct ckpt_hdr *)(buf + off);
-		if (h->len < sizeof(*h) || h->len > len - off)
-			return -1;
-		recs[n].p = buf + off;
-		recs[n].len = h->len;
-		n++;
-		off += h->len;
-	}
-	return off == len ? n : -1;
-}
-
-static void note(struct work *w, const char *fmt, ...)
-{
-	size_t n = strlen(w->desc);
-	va_list ap;
-
-	if (n >= sizeof(w->desc) - 2)
-		return;
-	if (n)
-		w->desc[n++] = ' ';
-	va_start(ap, fmt);
-	vsnprintf(w->desc + n, sizeof(w->desc) - n, fmt, ap);
-	va_end(ap);
-}
-
-/* Build w->buf from w->recs, which may point into the old w->buf */
-static void assemble(struct work *w)
-{
-	size_t need = 0;
-	char *buf;
-	int i;
-
-	for (i = 0; i < w->nr; i++)
-		need += w->recs[i].len;
-	buf = malloc(need + 1);
-	if (!buf)
-		exit(1);
-	w->len = 0;
-	for (i = 0; i < w->nr; i++) {
-		memcpy(buf + w->len, w->recs[i].p, w->recs[i].len);
-		w->len += w->recs[i].len;
-	}
-	free(w->buf);
-	w->buf = buf;
-}
-
-static uint32_t rec_type(const struct rec *r)
-{
-	return ((const struct ckpt_hdr *)r->p)->type;
-}
-
-/* A record other than PAGE_DATA and TAIL, or -1 */
-static int pick_struct_rec(struct work *w)
-{
-	int i, tries;
-
-	for (tries = 0; tries < 64; tries++) {
-		i = rnd_below(w->nr);
-		if (rec_type(&w->recs[i]) != CKPT_HDR_PAGE_DATA &&
-		    rec_type(&w->recs[i]) != CKPT_HDR_TAIL)
-			return i;
-	}
-	return -1;
-}
-
-/* Offset in w->buf of record @i */
-static size_t rec_off(struct work *w, int i)
-{
-	size_t off = 0;
-	int k;
-
-	for (k = 0; k < i; k++)
-		off += w->recs[k].len;
-	return off;
-}
-
-static const uint64_t interesting64[] = {
-	0, 1, 0x7f, 0x80, 0xff, 0xfff, 0x1000, 0x7fffffff, 0x80000000, 0xffffffff,
-	0x100000000ULL, 0x7fffffffffffffffULL, 0x8000000000000000ULL, ~0ULL, ~0ULL - 7,
-	0x00007ffffffff000ULL, 0x0000800000000000ULL, 0xffff800000000000ULL,
-	0xffff888000000000ULL, 0xffffffff81000000ULL, 0xffffffffff600000ULL,
-};
-
-static const uint32_t interesting32[] = {
-	0, 1, 2, 7, 8, 0x7f, 0x80, 0xff, 0x100, 0xfff, 0x1000, 0x10000, 0x7fffffff,
-	0x80000000, 0xfffffff8, 0xffffffff, 0xfffffffe,
-};
-
-/* Offsets and sizes of the length, count and index fields of each record type */
-struct field {
-	uint32_t type, off, size;
-};
-
-static const struct field count_fields[] = {
-	{ CKPT_HDR_HEADER, offsetof(struct ckpt_hdr_header, version), 4 },
-	{ CKPT_HDR_HEADER, offsetof(struct ckpt_hdr_header, page_size), 4 },
-	{ CKPT_HDR_HEADER_ARCH, offsetof(struct ckpt_hdr_header_arch, xstate_size), 4 },
-	{ CKPT_HDR_HEADER_ARCH, offsetof(struct ckpt_hdr_header_arch, xfeatures), 8 },
-	{ CKPT_HDR_TREE, offsetof(struct ckpt_hdr_tree, nr_tasks), 4 },
-	{ CKPT_HDR_TREE, offsetof(struct ckpt_hdr_tree, pids[0].vpid), 4 },
-	{ CKPT_HDR_TREE, offsetof(struct ckpt_hdr_tree, pids[0].depth), 4 },
-	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, nr_rlimits), 4 },
-	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, exit_signal), 4 },
-	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, rseq_len), 4 },
-	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, robust_list_len), 8 },
-	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, sas_ss_size), 8 },
-	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, restart_kind), 4 },
-	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, restart_left_ns), 8 },
-	{ CKPT_HDR_CREDS, offsetof(struct ckpt_hdr_creds, uid), 4 },
-	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, rlim[7].max), 8 },
-	{ CKPT_HDR_FPU, offsetof(struct ckpt_hdr_fpu, size), 4 },
-	{ CKPT_HDR_MM, offsetof(struct ckpt_hdr_mm, nr_vmas), 4 },
-	{ CKPT_HDR_MM, offsetof(struct ckpt_hdr_mm, nr_auxv), 4 },
-	{ CKPT_HDR_MM, offsetof(struct ckpt_hdr_mm, exe_len), 4 },
-	{ CKPT_HDR_MM, offsetof(struct ckpt_hdr_mm, objref), 4 },
-	{ CKPT_HDR_VMA, offsetof(struct ckpt_hdr_vma, nr_pages), 8 },
-	{ CKPT_HDR_VMA, offsetof(struct ckpt_hdr_vma, path_len), 4 },
-	{ CKPT_HDR_VMA, offsetof(struct ckpt_hdr_vma, pgoff), 8 },
-	{ CKPT_HDR_VMA, offsetof(struct ckpt_hdr_vma, kind), 4 },
-	{ CKPT_HDR_PAGES, offsetof(struct ckpt_hdr_pages, nr_pages), 4 },
-	{ CKPT_HDR_FS, offsetof(struct ckpt_hdr_fs, cwd_len), 4 },
-	{ CKPT_HDR_FS, offsetof(struct ckpt_hdr_fs, objref), 4 },
-	{ CKPT_HDR_FS, offsetof(struct ckpt_hdr_fs, flags), 4 },
-	{ CKPT_HDR_FILES, offsetof(struct ckpt_hdr_files, nr_fds), 4 },
-	{ CKPT_HDR_FILES, offsetof(struct ckpt_hdr_files, objref), 4 },
-	{ CKPT_HDR_FILES, offsetof(struct ckpt_hdr_files, flags), 4 },
-	{ CKPT_HDR_FD, offsetof(struct ckpt_hdr_fd, fd), 4 },
-	{ CKPT_HDR_FD, offsetof(struct ckpt_hdr_fd, kind), 4 },
-	{ CKPT_HDR_FD, offsetof(struct ckpt_hdr_fd, objref), 4 },
-	{ CKPT_HDR_FD, offsetof(struct ckpt_hdr_fd, path_len), 4 },
-	{ CKPT_HDR_FD, offsetof(struct ckpt_hdr_fd, pos), 8 },
-	{ CKPT_HDR_FD, offsetof(struct ckpt_hdr_fd, rdev), 4 },
-	{ CKPT_HDR_DATA, offsetof(struct ckpt_hdr_data, offset), 8 },
-	{ CKPT_HDR_DATA, offsetof(struct ckpt_hdr_data, len), 4 },
-	{ CKPT_HDR_PIPE, offsetof(struct ckpt_hdr_pipe, objref), 4 },
-	{ CKPT_HDR_PIPE, offsetof(struct ckpt_hdr_pipe, size), 4 },
-	{ CKPT_HDR_PIPE, offsetof(struct ckpt_hdr_pipe, data_len), 4 },
-	{ CKPT_HDR_EVENTFD, offsetof(struct ckpt_hdr_eventfd, count), 8 },
-	{ CKPT_HDR_TIMERFD, offsetof(struct ckpt_hdr_timerfd, clockid), 4 },
-	{ CKPT_HDR_TIMERFD, offsetof(struct ckpt_hdr_timerfd, value_ns), 8 },
-	{ CKPT_HDR_FILE_INODE, offsetof(struct ckpt_hdr_file_inode, objref), 4 },
-	{ CKPT_HDR_FILE_INODE, offsetof(struct ckpt_hdr_file_inode, size), 8 },
-	{ CKPT_HDR_FILE_INODE, offsetof(struct ckpt_hdr_file_inode, nr_data), 4 },
-	{ CKPT_HDR_FILE_INODE, offsetof(struct ckpt_hdr_file_inode, name_len), 4 },
-	{ CKPT_HDR_EPOLL, offsetof(struct ckpt_hdr_epoll, nr_items), 4 },
-	{ CKPT_HDR_EPOLL, offsetof(struct ckpt_hdr_epoll, items[0].fd), 4 },
-	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, objref), 4 },
-	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, peer), 4 },
-	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, type), 4 },
-	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, state), 4 },
-	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, nr_msgs), 4 },
-	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, addr_len), 4 },
-	{ CKPT_HDR_UNIX, offsetof(struct ckpt_hdr_unix, peer_pid), 4 },
-	{ CKPT_HDR_SIGHAND, offsetof(struct ckpt_hdr_sighand, nr), 4 },
-	{ CKPT_HDR_SIGHAND, offsetof(struct ckpt_hdr_sighand, objref), 4 },
-	{ CKPT_HDR_SIGNAL, offsetof(struct ckpt_hdr_signal, nr_pending), 4 },
-	{ CKPT_HDR_SIGNAL, offsetof(struct ckpt_hdr_signal, real_value_ns), 8 },
-	{ CKPT_HDR_SIGNAL, offsetof(struct ckpt_hdr_signal, prof_value_ns), 8 },
-	{ CKPT_HDR_SIGNAL, offsetof(struct ckpt_hdr_signal, nr_timers), 4 },
-	{ CKPT_HDR_SIGNAL, offsetof(struct ckpt_hdr_signal, next_timer_id), 4 },
-	{ CKPT_HDR_SIGINFO, offsetof(struct ckpt_hdr_siginfo, shared), 4 },
-	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, id), 4 },
-	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, clockid), 4 },
-	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, notify), 4 },
-	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, signo), 4 },
-	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, tid), 4 },
-	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, flags), 4 },
-	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, value_ns), 8 },
-	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, interval_ns), 8 },
-	{ CKPT_HDR_POSIX_TIMER, offsetof(struct ckpt_hdr_posix_timer, overrun), 8 },
-	{ CKPT_HDR_ERROR, offsetof(struct ckpt_hdr_error, msg_len), 4 },
-	{ CKPT_HDR_ERROR, offsetof(struct ckpt_hdr_error, error), 4 },
-};
-
-/* Fields holding user addresses */
-static const struct field addr_fields[] = {
-	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, set_child_tid), 8 },
-	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, clear_child_tid), 8 },
-	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, robust_list), 8 },
-	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, rseq), 8 },
-	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, sas_ss_sp), 8 },
-	{ CKPT_HDR_TASK, offsetof(struct ckpt_hdr_task, restart_uaddr), 8 },
-	{ CKPT_HDR_CPU, offsetof(struct ckpt_hdr_cpu, ip), 8 },
-	{ CKPT_HDR_CPU, offsetof(struct ckpt_hdr_cpu, sp), 8 },
-	{ CKPT_HDR_CPU, offsetof(struct ckpt_hdr_cpu, fs_base), 8 },
-	{ CKPT_HDR_CPU, offsetof(struct ckpt_hdr_cpu, gs_base), 8 },
-	{ CKPT_HDR_CPU, offsetof(struct ckpt_hdr_cpu, cs), 2 },
-	{ CKPT_HDR_CPU, offsetof(struct ckpt_hdr_cpu, ss), 2 },
-	{ CKPT_HDR_CPU, offsetof(struct ckpt_hdr_cpu, flags), 8 },
-	{ CKPT_HDR_MM, offsetof(struct ckpt_hdr_mm, start_code), 8 },
-	{ CKPT_HDR_MM, offsetof(struct ckpt_hdr_mm, brk), 8 },
-	{ CKPT_HDR_MM, offsetof(struct ckpt_hdr_mm, start_stack), 8 },
-	{ CKPT_HDR_MM, offsetof(struct ckpt_hdr_mm, arg_end), 8 },
-	{ CKPT_HDR_VMA, offsetof(struct ckpt_hdr_vma, start), 8 },
-	{ CKPT_HDR_VMA, offsetof(struct ckpt_hdr_vma, end), 8 },
-	{ CKPT_HDR_PAGES, offsetof(struct ckpt_hdr_pages, addr[0]), 8 },
-	{ CKPT_HDR_SIGHAND, offsetof(struct ckpt_hdr_sighand, action[9].handler), 8 },
-	{ CKPT_HDR_SIGHAND, offsetof(struct ckpt_hdr_sighand, action[9].restorer), 8 },
-};
-
-/* The records of @type in w; pick one, -1 if none */
-static int pick_rec_of(struct work *w, uint32_t type)
-{
-	int i, n = 0, which;
-
-	for (i = 0; i < w->nr; i++)
-		n += rec_type(&w->recs[i]) == type;
-	if (!n)
-		return -1;
-	which = rnd_below(n);
-	for (i = 0; i < w->nr; i++)
-		if (rec_type(&w->recs[i]) == type && !which--)
-			return i;
-	return -1;
-}
-
-static void set_field(struct work *w, int i, uint32_t off, uint32_t size, uint64_t v)
-{
-	char *p = w->buf + rec_off(w, i) + off;
-
-	if (off + size > w->recs[i].len)
-		return;
-	memcpy(p, &v, size);	/* little endian */
-}
-
-static uint64_t get_field(struct work *w, int i, uint32_t off, uint32_t size)
-{
-	uint64_t v = 0;
-
-	if (off + size <= w->recs[i].len)
-		memcpy(&v, w->buf + rec_off(w, i) + off, size);
-	return v;
-}
-
-static uint64_t interesting(uint64_t orig, uint32_t size)
-{
-	switch (rnd_below(6)) {
-	case 0:
-		return orig + 1;
-	case 1:
-		return orig - 1;
-	case 2:
-		return orig * 2;
-	case 3:
-		return orig ^ (1ULL << rnd_below(size * 8));
-	case 4:
-		if (size == 4)
-			return interesting32[rnd_below(ARRAY_SIZE(interesting32))];
-		return interesting64[rnd_below(ARRAY_SIZE(interesting64))];
-	default:
-		return interesting64[rnd_below(ARRAY_SIZE(interesting64))];
-	}
-}
-
-static void mut_field(struct work *w, const struct field *tab, int n, const char *what)
-{
-	const struct field *f = &tab[rnd_below(n)];
-	int i = pick_rec_of(w, f->type);
-	uint64_t v;
-
-	if (i < 0)
-		return;
-	v = interesting(get_field(w, i, f->off, f->size), f->size);
-	set_field(w, i, f->off, f->size, v);
-	note(w, "%s rec%d+%u=%#llx", what, i, f->off, (unsigned long long)v);
-}
-
-/* Record level mutations change the list; the buffer is rebuilt after */
-static struct rec spare[MAX_RECS];
-
-static void mut_records(struct work *w, int how)
-{
-	int i = rnd_below(w->nr - 1), j, s;
-
-	if (w->nr < 3 || w->nr >= MAX_RECS - 1)
-		return;
-	memcpy(spare, w->recs, w->nr * sizeof(*spare));
-	switch (how) {
-	case 0:	/* duplicate */
-		memmove(&w->recs[i + 1], &spare[i], (w->nr - i) * sizeof(*spare));
-		w->nr++;
-		note(w, "dup rec%d", i);
-		break;
-	case 1:	/* swap with the next */
-		w->recs[i] = spare[i + 1];
-		w->recs[i + 1] = spare[i];
-		note(w, "swap rec%d", i);
-		break;
-	case 2:	/* delete */
-		memmove(&w->recs[i], &spare[i + 1], (w->nr - i - 1) * sizeof(*spare));
-		w->nr--;
-		note(w, "del rec%d", i);
-		break;
-	default: /* a record of another seed */
-		s = rnd_below(nr_seeds);
-		{
-			struct rec other[MAX_RECS];
-			int n = parse(seeds[s].buf, seeds[s].len, other);
-
-			if (n <= 0)
-				return;
-			j = rnd_below(n);
-			memmove(&w->recs[i + 1], &spare[i], (w->nr - i) * sizeof(*spare));
-			w->recs[i] = other[j];
-			w->nr++;
-			note(w, "splice seed%d.rec%d at %d", s, j, i);
-		}
-	}
-	assemble(w);
-	w->nr = parse(w->buf, w->len, w->recs);
-}
-
-/* crc32c as the kernel computes it, a byte at a time from a table */
-static uint32_t crc32c_fast(uint32_t crc, const void *buf, size_t len)
-{
-	static uint32_t table[256];
-	const unsigned char *p = buf;
-	uint32_t c;
-	int i, k;
-
-	if (!table[1]) {
-		for (i = 0; i < 256; i++) {
-			for (c = i, k = 0; k < 8; k++)
-				c = c & 1 ? (c >> 1) ^ 0x82f63b78 : c >> 1;
-			table[i] = c;
-		}
-	}
-	while (len--)
-		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	return crc;
-}
-
-/* Recompute the tail of the (well formed) image in w->buf */
-static void fix_tail(struct work *w)
-{
-	struct ckpt_hdr_tail *t;
-	int n = parse(w->buf, w->len, w->recs);
-
-	if (n < 1)
-		return;
-	w->nr = n;
-	t = (struct ckpt_hdr_tail *)(w->buf + w->len - w->recs[n - 1].len);
-	if (t->h.type != CKPT_HDR_TAIL || t->h.len != sizeof(*t))
-		return;
-	t->length = w->len - sizeof(*t);
-	t->nr_records = n - 1;
-	t->crc32c = ~crc32c_fast(~0U, w->buf, t->length);
-}
-
-/* One mutation of the image in w; returns 1 if the tail should not be fixed */
-static int mutate_once(struct work *w)
-{
-	size_t off;
-	int i, bits, k;
-
-	switch (rnd_below(12)) {
-	case 0:	/* bit flips anywhere */
-	case 1:	/* bit flips in structure records */
-		bits = 1 + rnd_below(4);
-		for (k = 0; k < bits; k++) {
-			i = rnd_below(2) ? pick_struct_rec(w) : -1;
-			off = i >= 0 ? rec_off(w, i) + rnd_below(w->recs[i].len) : rnd() % w->len;
-			w->buf[off] ^= 1 << rnd_below(8);
-			note(w, "flip@%zu", off);
-		}
-		return 0;
-	case 2:	/* record header */
-		i = rnd_below(w->nr);
-		off = rec_off(w, i);
-		if (rnd_below(2)) {
-			uint32_t *type = (uint32_t *)(w->buf + off);
-
-			*type = rnd_below(2) ? (uint32_t)interesting(*type, 4) :
-				(uint32_t)(rnd_below(10) * 100 + rnd_below(4));
-			note(w, "type rec%d=%u", i, *type);
-		} else {
-			uint32_t *len = (uint32_t *)(w->buf + off + 4);
-
-			*len = (uint32_t)interesting(*len, 4);
-			note(w, "len rec%d=%#x", i, *len);
-		}
-		return 0;
-	case 3:
-	case 4:	/* a length, count or index field */
-		mut_field(w, count_fields, ARRAY_SIZE(count_fields), "count");
-		return 0;
-	case 5:	/* an address field */
-		mut_field(w, addr_fields, ARRAY_SIZE(addr_fields), "addr");
-		return 0;
-	case 6:	/* VMAs overlapping the previous one */
-		i = pick_rec_of(w, CKPT_HDR_VMA);
-		if (i > 0) {
-			int prev;
-
-			for (prev = i - 1; prev >= 0; prev--)
-				if (rec_type(&w->recs[prev]) == CKPT_HDR_VMA)
-					break;
-			if (prev >= 0) {
-				uint32_t start = offsetof(struct ckpt_hdr_vma, start);
-				uint64_t v = get_field(w, prev, start, 8);
-
-				set_field(w, i, start, 8, v);
-				note(w, "overlap rec%d", i);
-			}
-		}
-		return 0;
-	case 7:	/* truncate */
-		if (rnd_below(3)) {
-			i = 1 + rnd_below(w->nr - 1);
-			w->len = rec_off(w, i);
-		} else {
-			w->len = rnd() % w->len;
-		}
-		note(w, "trunc %zu", w->len);
-		return 1;
-	case 8:
-	case 9:
-	case 10: /* records duplicated, swapped, deleted or spliced in */
-		mut_records(w, rnd_below(4));
-		return 0;
-	default: /* the tail itself */
-		off = w->len - sizeof(struct ckpt_hdr_tail) + sizeof(struct ckpt_hdr) +
-		      rnd_below(sizeof(struct ckpt_hdr_tail) - sizeof(struct ckpt_hdr));
-		w->buf[off] ^= 1 << rnd_below(8);
-		note(w, "tail@%zu", off);
-		return 1;
-	}
-}
-
-static void mutate(struct work *w, const struct seed *s)
-{
-	int n = 1, nofix = 0, k;
-
-	w->desc[0] = 0;
-	w->nr = parse(s->buf, s->len, w->recs);
-	assemble(w);
-	w->nr = parse(w->buf, w->len, w->recs);
-	if (!rnd_below(5))
-		n += 1 + rnd_below(2);
-	for (k = 0; k < n && w->len; k++) {
-		w->nr = parse(w->buf, w->len, w->recs);
-		if (w->nr < 2)
-			break;
-		nofix |= mutate_once(w);
-	}
-	if (!nofix && rnd_below(8))
-		fix_tail(w);
-	else
-		note(w, "(tail kept)");
-}
-
-/* Running one image */
+struct seed seeds[NR_SEED_KINDS];
+int nr_seeds;
 
 enum {
-	O_REJECTED, O_KILLED, O_OK, O_INCONSISTENT, O_CRASHED, O_TIMEOUT, O_FAILED, NR_OUTCOMES
+	O_REJECTED, O_KILLED, O_OK, O_INCONSISTENT, O_WORKLOAD, O_DIED, O_TIMEOUT, O_FAILED,
+	NR_OUTCOMES
 };
 
 static const char * const outcome_names[] = {
 	"rejected", "killed-after-commit", "restored-ok", "restored-inconsistent",
-	"restored-then-died", "restored-still-running", "FAILED",
+	"restored-workload-failed", "restored-then-died", "restored-still-running", "FAILED",
 };
 
-/* Written by the child before it exits, read by the parent after waitpid() */
-struct result {
+/* Written by the restarting child, read by the campaign after waitpid() */
+struct shared {
 	int err;		/* errno of a restart(2) that returned */
 	int returned;
+	unsigned int left;	/* fail-nth left then: 0 if the fault was injected */
+	pid_t gpid;		/* its pid in the initial namespace, as the kernel log says */
+	char why[200];		/* why it could not drop its privileges */
 };
 
-static struct result *res;
+static struct shared *sh;
+static int imgfd, logfd;
 static int timeout_s = 5;
 static time_t deadline;
 static const char *ckptinfo = "ckptinfo";	/* on PATH; -c "" for none */
+static int campaign_idx, nr_campaigns = 1;
 static int rerrno[256];
+static FILE *logfile;
 
-/* Kill everything else in our pid namespace and reap it */
-static void clear_namespace(void)
+/* Per image */
+struct run {
+	int outcome;
+	char why[300];
+	unsigned int fault;	/* fail-nth armed, or 0 */
+	int kreports;		/* kernel reports during it */
+};
+
+/* The kernel log */
+
+static int kmsg_fd = -1;
+static int fault_depth;		/* "ckpt-fault: injecting" lines not closed by "done" */
+static bool alloc_trace;	/* in the trace of an allocation made to fail on purpose */
+static int report_lines;	/* lines left of the report being read */
+static long total_kreports, printed_kreports;
+
+static const char * const report_starts[] = {
+	"BUG:", "WARNING:", "Oops", "general protection fault", "kernel BUG at",
+	"Kernel panic", "UBSAN:", "INFO: task", "soft lockup", "hard LOCKUP",
+	"detected stall", "list_add corruption", "list_del corruption", "refcount_t:",
+	"new suspected memory leak", "Call Trace:",
+};
+
+static void kmsg_write(const char *fmt, ...)
 {
-	if (getpid() == 1)
-		kill(-1, SIGKILL);
-	while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
-		;
+	char buf[900];
+	va_list ap;
+	int fd;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	/* a marker for whoever reads the log: nothing to do if it can't be written */
+	fd = open("/dev/kmsg", O_WRONLY);
+	if (fd >= 0 && write(fd, buf, strlen(buf)) < 0)
+		errno = 0;
+	if (fd >= 0)
+		close(fd);
 }
 
-/* Does ckptinfo find the image in @imgfd invalid? */
-static int ckptinfo_rejects(int imgfd)
+static void kmsg_open(void)
+{
+	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (kmsg_fd >= 0)
+		lseek(kmsg_fd, 0, SEEK_END);
+}
+
+/* Is @line the start of a kernel report? */
+static bool report_start(const char *line)
+{
+	unsigned int i;
+
+	if (!strncmp(line, "traps:", 6) || strstr(line, "ckpt-fuzz") || strstr(line, "ckpt-fault"))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(report_starts); i++) {
+		if (!strstr(line, report_starts[i]))
+			continue;
+		/* the call trace of an allocation failure injected on purpose */
+		if (!strcmp(report_starts[i], "Call Trace:") && (alloc_trace || report_lines))
+			return false;
+		return true;
+	}
+	return false;
+}
+
+/* The report being read: its lines, and the pid it names */
+static char report[60][200];
+static int report_n, report_pid;
+
+/*
+ * Count and print the report read. It is this campaign's if it happened in
+ * @gpid (the restarting process, then the restored one); one naming
+ * another pid (a kernel thread, a child of the restored process) is too
+ * when this is the only campaign, else the first campaign takes it.
+ */
+static int report_end(pid_t gpid, const char *what)
+{
+	bool ours = report_pid == gpid || nr_campaigns == 1 || campaign_idx == 0;
+	int k;
+
+	if (!report_n)
+		return 0;
+	if (ours) {
+		total_kreports++;
+		printf("# kernel report (%s):\n", what);
+		for (k = 0; k < report_n; k++) {
+			if (printed_kreports++ < 600)
+				printf("#   %s\n", report[k]);
+			if (logfile)
+				fprintf(logfile, "  %s\n", report[k]);
+		}
+	}
+	report_n = 0;
+	report_lines = 0;
+	return ours;
+}
+
+/* One line of the kernel log: returns the reports of @gpid it ends */
+static int kmsg_line(const char *text, pid_t gpid, const char *what)
+{
+	int found = 0, pid;
+
+	if (strstr(text, "ckpt-fault: injecting"))
+		fault_depth++;
+	else if (strstr(text, "ckpt-fault: done") && fault_depth)
+		fault_depth--;
+	if (fault_depth && (strstr(text, "page allocation failure") ||
+			    strstr(text, "vmalloc error:")))
+		alloc_trace = true;
+	else if (alloc_trace && strstr(text, "</TASK>"))
+		alloc_trace = false;
+	if (!report_lines && report_start(text)) {
+		found += report_end(gpid, what);
+		report_lines = 60;
+		report_pid = -1;
+	}
+	if (!report_lines)
+		return found;
+	snprintf(report[report_n++], sizeof(report[0]), "%s", text);
+	if (sscanf(text, "CPU: %*d UID: %*d PID: %d", &pid) == 1 ||
+	    sscanf(text, "CPU: %*d PID: %d", &pid) == 1)
+		report_pid = pid;
+	if (--report_lines == 0 || report_n == 60 || strstr(text, "---[ end trace") ||
+	    (report_n > 1 && !strncmp(text, "=========", 9)))
+		found += report_end(gpid, what);
+	return found;
+}
+
+/* Read the kernel log written since the last call; returns the reports of @gpid */
+static int kmsg_scan(pid_t gpid, const char *what)
+{
+	char rec[2048], *text, *nl;
+	int found = 0;
+	ssize_t n;
+
+	if (kmsg_fd < 0)
+		return 0;
+	for (;;) {
+		n = read(kmsg_fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten before we read it */
+		if (n <= 0)
+			break;
+		rec[n] = 0;
+		text = strchr(rec, ';');
+		if (!text)
+			continue;
+		text++;
+		nl = strchr(text, '\n');
+		if (nl)
+			*nl = 0;
+		found += kmsg_line(text, gpid, what);
+	}
+	return found + report_end(gpid, what);
+}
+
+/* kmemleak: scan, count the leaks it reports, clear them; shared by the campaigns */
+
+#define KMEMLEAK	"/sys/kernel/debug/kmemleak"
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static long kmemleak_batch(const char *what, int scans)
+{
+	int lock = open("/tmp/ckpt-fuzz.kmemleak.lock", O_RDWR | O_CREAT, 0600), fd, i;
+	char *text, *p, *end;
+	long n = 0;
+	size_t len;
+
+	time_t t0 = time(NULL);
+
+	if (access(KMEMLEAK, W_OK))
+		return 0;
+	if (lock >= 0)
+		flock(lock, LOCK_EX);
+	for (i = 0; i < scans; i++)
+		write_file(KMEMLEAK, "scan");
+	printf("# kmemleak (%s): %d scans in %ld s\n", what, scans, (long)(time(NULL) - t0));
+	fd = open(KMEMLEAK, O_RDONLY);
+	text = fd >= 0 ? slurp(fd, &len) : NULL;
+	if (fd >= 0)
+		close(fd);
+	for (p = text; p && (p = strstr(p, "unreferenced object")); p++)
+		n++;
+	if (n) {
+		printf("# kmemleak (%s): %ld leaked objects\n", what, n);
+		for (p = text, i = 0; p && *p && i < 40; p = end + 1, i++) {
+			end = strchrnul(p, '\n');
+			printf("#   %.*s\n", (int)(end - p), p);
+			if (!*end)
+				break;
+		}
+		write_file(KMEMLEAK, "clear");
+	}
+	free(text);
+	if (lock >= 0)
+		close(lock);
+	return n;
+}
+
+/* Fault injection: fail only at fail-nth, quietly, GFP_KERNEL allocations too */
+static bool fault_setup(void)
+{
+	static const char * const knobs[][2] = {
+		{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
+		{ "/sys/kernel/debug/failslab/verbose", "0" },
+		{ "/sys/kernel/debug/failslab/probability", "0" },
+		{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
+		{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem", "N" },
+		{ "/sys/kernel/debug/fail_page_alloc/min-order", "0" },
+		{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
+		{ "/sys/kernel/debug/fail_page_alloc/probability", "0" },
+	};
+	unsigned int i;
+
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	if (access("/proc/thread-self/fail-nth", W_OK))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(knobs); i++)
+		if (write_file(knobs[i][0], knobs[i][1]))
+			return false;
+	return true;
+}
+
+static bool have_faults;
+
+/* Running one image */
+
+/* Kill everything else in our pid namespace and reap it; false if a task is stuck */
+static bool clear_namespace(char *why, size_t whylen)
+{
+	struct timespec t = { 0, 2 * 1000 * 1000 };
+	int loops;
+	pid_t got;
+
+	kill(-1, SIGKILL);
+	for (loops = 0; loops < 30 * 500; loops++) {
+		got = waitpid(-1, NULL, WNOHANG | __WALL);
+		if (got < 0 && errno == ECHILD)
+			return true;
+		if (got <= 0)
+			nanosleep(&t, NULL);
+	}
+	snprintf(why, whylen, "a task of the image was not reaped 30 s after SIGKILL");
+	return false;
+}
+
+/* Does ckptinfo find the image in imgfd invalid? */
+static bool ckptinfo_rejects(void)
 {
 	char path[64];
 	int status, null;
 	pid_t pid;
 
+	if (!*ckptinfo)
+		return false;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", imgfd);
 	pid = fork();
 	if (!pid) {
@@ -893,235 +385,681 @@ static int ckptinfo_rejects(int imgfd)
 		_exit(3);
 	}
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return 0;
+		return false;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 1;
 }
 
-static int run_image(struct work *w, pid_t pid, int imgfd, int logfd, char *why, size_t whylen)
+/* Is task @gpid (a pid of the initial namespace) inside restart(2)? */
+static bool in_restart(pid_t gpid)
 {
-	struct clone_args args = { .exit_signal = SIGCHLD, .set_tid = (uintptr_t)&pid,
-				   .set_tid_size = 1 };
-	struct timespec t = { 0, 2 * 1000 * 1000 };
-	int status = 0, loops, outcome;
-	char *log;
-	size_t loglen;
-	pid_t child, got = 0;
+	char path[64], buf[64] = "";
+	int fd;
 
-	why[0] = 0;
-	if (ftruncate(imgfd, 0) || pwrite(imgfd, w->buf, w->len, 0) != (ssize_t)w->len ||
-	    lseek(imgfd, 0, SEEK_SET) || ftruncate(logfd, 0) || lseek(logfd, 0, SEEK_SET)) {
-		snprintf(why, whylen, "writing the image: %s", strerror(errno));
-		return O_FAILED;
-	}
-	res->err = 0;
-	res->returned = 0;
-	child = syscall(__NR_clone3, &args, sizeof(args));
-	if (child < 0) {
-		snprintf(why, whylen, "clone3 with pid %d: %s", pid, strerror(errno));
-		return O_FAILED;
-	}
-	if (!child) {
-		long ret = sys_restart(0, imgfd, 0, logfd);
-
-		res->err = ret < 0 ? errno : 0;
-		res->returned = 1;
-		_exit(100);
-	}
-	for (loops = 0; loops < timeout_s * 500; loops++) {
-		got = waitpid(child, &status, WNOHANG | __WALL);
-		if (got)
-			break;
-		nanosleep(&t, NULL);
-	}
-	outcome = -1;
-	if (!got) {
-		kill(child, SIGKILL);
-		for (loops = 0; loops < 30 * 500 && !got; loops++) {
-			got = waitpid(child, &status, WNOHANG | __WALL);
-			if (!got)
-				nanosleep(&t, NULL);
-		}
-		if (!got) {
-			snprintf(why, whylen, "pid %d: not reaped 30 s after SIGKILL", pid);
-			return O_FAILED;
-		}
-		outcome = O_TIMEOUT;
-	}
-	log = slurp(logfd, &loglen);
-	if (outcome < 0 && res->returned) {
-		if (!res->err) {
-			snprintf(why, whylen, "restart returned success without restoring");
-			outcome = O_FAILED;
-		} else if (!log || !strstr(log, "restart[")) {
-			snprintf(why, whylen, "rejected (%s) without a log line",
-				 strerror(res->err));
-			outcome = O_FAILED;
-		} else {
-			rerrno[res->err & 255]++;
-			outcome = O_REJECTED;
-		}
-	} else if (outcome < 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL &&
-		   log && strstr(log, "restart[")) {
-		outcome = O_KILLED;
-	} else if (outcome < 0 && WIFEXITED(status)) {
-		outcome = WEXITSTATUS(status) ? O_INCONSISTENT : O_OK;
-		snprintf(why, whylen, "exit %d", WEXITSTATUS(status));
-	} else if (outcome < 0) {
-		outcome = O_CRASHED;
-		snprintf(why, whylen, "signal %d", WTERMSIG(status));
-	}
-	if ((outcome == O_REJECTED || outcome == O_KILLED) && log) {
-		char *nl = strchr(log, '\n');
-
-		if (nl)
-			*nl = 0;
-		snprintf(why, whylen, "%s", log);
-	}
-	free(log);
-	clear_namespace();
-	if (*ckptinfo && outcome >= O_OK && outcome <= O_TIMEOUT && ckptinfo_rejects(imgfd)) {
-		snprintf(why, whylen, "restored an image that ckptinfo finds invalid");
-		outcome = O_FAILED;
-	}
-	return outcome;
+	if (gpid <= 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/syscall", gpid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = 0;
+	close(fd);
+	return atoi(buf) == __NR_restart && buf[0] != '-';
 }
 
-/* One TAP line for images @first to @last; returns 1 if any failed */
-static int print_batch(int test, long first, long last, long *bcounts, FILE *out)
-{
-	int o, failed = !!bcounts[O_FAILED];
+enum { W_DONE, W_TIMEOUT, W_HUNG, W_STUCK };
 
-	printf("%s %d images %ld-%ld:", failed ? "not ok" : "ok", test, first, last);
+/*
+ * Wait for @child: timeout_s seconds, and while it is still inside
+ * restart(2) (@gpid, if known) up to 20 s more: a restart waits 10 s at
+ * most for the processes of its image. Then kill it. W_STUCK if it can't
+ * be reaped 30 s after SIGKILL, W_HUNG if it was killed inside restart(2).
+ */
+static int wait_child(pid_t child, pid_t gpid, int *status)
+{
+	struct timespec t = { 0, 2 * 1000 * 1000 };
+	bool hung = false;
+	pid_t got = 0;
+	int loops, more = 0;
+
+	for (loops = 0; loops < (timeout_s + more) * 500 && !got; loops++) {
+		got = waitpid(child, status, WNOHANG | __WALL);
+		if (got)
+			break;
+		if (loops == timeout_s * 500 - 1 && in_restart(gpid))
+			more = 20;
+		nanosleep(&t, NULL);
+	}
+	if (got)
+		return got == child ? W_DONE : W_STUCK;
+	hung = in_restart(gpid);
+	kill(-1, SIGKILL);
+	for (loops = 0; loops < 30 * 500 && !got; loops++) {
+		got = waitpid(child, status, WNOHANG | __WALL);
+		if (!got)
+			nanosleep(&t, NULL);
+	}
+	if (got != child)
+		return W_STUCK;
+	return hung ? W_HUNG : W_TIMEOUT;
+}
+
+static const char *first_line(char *log)
+{
+	char *nl;
+
+	if (!log)
+		return "";
+	nl = strchr(log, '\n');
+	if (nl)
+		*nl = 0;
+	return log;
+}
+
+/* The outcome of a restored seed's exit status */
+static void restored_outcome(struct run *r, int code)
+{
+	char buf[200], *c;
+	int fd;
+
+	if (code == FUZZ_EXIT_OK) {
+		r->outcome = O_OK;
+		return;
+	}
+	if (code == FUZZ_EXIT_CREDS) {
+		fd = open(seed_creds_file(), O_RDONLY);
+		c = fd >= 0 ? slurp(fd, NULL) : NULL;
+		if (fd >= 0)
+			close(fd);
+		unlink(seed_creds_file());
+		snprintf(buf, sizeof(buf), "%s", c ? first_line(c) : "?");
+		free(c);
+		r->outcome = O_FAILED;
+		snprintf(r->why, sizeof(r->why),
+			 "restored process has credentials beyond its restarter's: %s", buf);
+		return;
+	}
+	r->outcome = code >= FUZZ_EXIT_WORK && code < FUZZ_EXIT_WORK + 10 ? O_WORKLOAD :
+		     O_INCONSISTENT;
+	snprintf(r->why, sizeof(r->why), "exit %d", code);
+}
+
+/* Restart the image in imgfd as the seed @sd, by an unprivileged process */
+static void run_single(const struct seed *sd, struct run *r)
+{
+	struct clone_args args = { .exit_signal = SIGCHLD, .set_tid = (uintptr_t)&sd->pid,
+				   .set_tid_size = 1 };
+	int status = 0, fnfd = -1, w;
+	char *log, buf[16];
+	pid_t child;
+
+	if (seed_info[sd->kind].flags & SEED_NEWIPC)
+		args.flags |= CLONE_NEWIPC;
+	child = syscall(__NR_clone3, &args, sizeof(args));
+	if (child < 0) {
+		r->outcome = O_FAILED;
+		snprintf(r->why, sizeof(r->why), "clone3 with pid %d: %s", sd->pid,
+			 strerror(errno));
+		return;
+	}
+	if (!child) {
+		if (r->fault)
+			fnfd = open("/proc/thread-self/fail-nth", O_RDWR);
+		if (become_restarter(sd->kind, sh->why, sizeof(sh->why)))
+			_exit(FUZZ_EXIT_SETUP);
+		if (readlink("/proc/self", buf, sizeof(buf) - 1) > 0)
+			sh->gpid = atoi(buf);
+		if (fnfd >= 0) {
+			snprintf(buf, sizeof(buf), "%u", r->fault);
+			if (pwrite(fnfd, buf, strlen(buf), 0) < 0)
+				_exit(FUZZ_EXIT_SETUP);
+		}
+		sys_restart(0, imgfd, 0, logfd);
+		sh->err = errno;
+		sh->returned = 1;
+		if (fnfd >= 0 && pread(fnfd, buf, sizeof(buf) - 1, 0) > 0) {
+			sh->left = strtoul(buf, NULL, 10);
+			if (pwrite(fnfd, "0", 1, 0) < 0)
+				sh->left = ~0U;
+		}
+		_exit(FUZZ_EXIT_RETURNED);
+	}
+	w = wait_child(child, sh->gpid, &status);
+	if (w == W_STUCK) {
+		r->outcome = O_FAILED;
+		snprintf(r->why, sizeof(r->why), "pid %d: not reaped 30 s after SIGKILL", sd->pid);
+		return;
+	}
+	log = slurp(logfd, NULL);
+	if (w == W_HUNG) {
+		r->outcome = O_FAILED;
+		snprintf(r->why, sizeof(r->why), "still inside restart(2) after %d s",
+			 timeout_s + 20);
+	} else if (w == W_TIMEOUT) {
+		r->outcome = O_TIMEOUT;
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == FUZZ_EXIT_SETUP) {
+		r->outcome = O_FAILED;
+		snprintf(r->why, sizeof(r->why), "could not become the restarter: %s", sh->why);
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == FUZZ_EXIT_RETURNED &&
+		   sh->returned) {
+		if (!sh->err) {
+			r->outcome = O_FAILED;
+			snprintf(r->why, sizeof(r->why), "restart returned 0 without restoring");
+		} else if (log && strstr(log, "restart[")) {
+			r->outcome = O_REJECTED;
+			rerrno[sh->err & 255]++;
+			snprintf(r->why, sizeof(r->why), "%s", first_line(log));
+		} else if (r->fault && sh->err == ENOMEM && !sh->left &&
+			   !lseek(imgfd, 0, SEEK_CUR)) {
+			/* its context could not be allocated: nothing read, nothing to log with */
+			r->outcome = O_REJECTED;
+			rerrno[ENOMEM]++;
+			snprintf(r->why, sizeof(r->why), "ENOMEM before reading (fail-nth)");
+		} else {
+			r->outcome = O_FAILED;
+			snprintf(r->why, sizeof(r->why), "rejected (%s) without a log line",
+				 strerror(sh->err));
+		}
+	} else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) {
+		if (log && strstr(log, "restart[")) {
+			r->outcome = O_KILLED;
+			snprintf(r->why, sizeof(r->why), "%s", first_line(log));
+		} else {
+			r->outcome = O_FAILED;
+			snprintf(r->why, sizeof(r->why), "killed without a log line");
+		}
+	} else if (WIFEXITED(status)) {
+		restored_outcome(r, WEXITSTATUS(status));
+	} else {
+		r->outcome = O_DIED;
+		snprintf(r->why, sizeof(r->why), "signal %d", WTERMSIG(status));
+	}
+	free(log);
+}
+
+/* The errno of a "rstr: restart of pid N failed: MESSAGE" line */
+static int rstr_errno(const char *log)
+{
+	const char *p = log ? strstr(log, "failed: ") : NULL;
+	int e;
+
+	if (!p)
+		return 0;
+	p += 8;
+	for (e = 1; e < 134; e++)
+		if (!strncmp(p, strerror(e), strlen(strerror(e))))
+			return e;
+	return 0;
+}
+
+/*
+ * Restart the image in imgfd with rstr, run as uid 1000 with only
+ * CAP_CHECKPOINT_RESTORE: its exit status is the restored root's, which
+ * checks and reaps its thread, children and zombie
+ */
+static void run_rstr_image(const struct seed *sd, struct run *r)
+{
+	int status = 0, code, w;
+	char *log, *k;
+	pid_t child;
+
+	child = fork();
+	if (child < 0) {
+		r->outcome = O_FAILED;
+		snprintf(r->why, sizeof(r->why), "fork: %s", strerror(errno));
+		return;
+	}
+	if (!child) {
+		if (dup2(imgfd, 0) || dup2(logfd, 1) != 1 || dup2(logfd, 2) != 2)
+			_exit(FUZZ_EXIT_SETUP);
+		close_range(3, ~0U, 0);
+		if (become_restarter(sd->kind, sh->why, sizeof(sh->why)))
+			_exit(FUZZ_EXIT_SETUP);
+		execlp("rstr", "rstr", NULL);
+		snprintf(sh->why, sizeof(sh->why), "exec rstr: %s", strerror(errno));
+		_exit(FUZZ_EXIT_SETUP);
+	}
+	/* rstr and the tree take longer: a restart waits 10 s for late processes */
+	timeout_s += 15;
+	w = wait_child(child, 0, &status);
+	timeout_s -= 15;
+	if (w == W_STUCK) {
+		r->outcome = O_FAILED;
+		snprintf(r->why, sizeof(r->why), "rstr: not reaped 30 s after SIGKILL");
+		return;
+	}
+	log = slurp(logfd, NULL);
+	k = log ? strstr(log, "restart[") : NULL;
+	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (w != W_DONE) {
+		r->outcome = O_TIMEOUT;
+	} else if (code == FUZZ_EXIT_SETUP) {
+		r->outcome = O_FAILED;
+		snprintf(r->why, sizeof(r->why), "could not start rstr: %s", sh->why);
+	} else if (code == 1 && k) {
+		r->outcome = O_REJECTED;
+		rerrno[rstr_errno(log) & 255]++;
+		snprintf(r->why, sizeof(r->why), "%s", first_line(k));
+	} else if (code == 1 && log && strstr(log, "rstr: restart of pid")) {
+		r->outcome = O_FAILED;
+		snprintf(r->why, sizeof(r->why), "restart(2) failed without a log line: %s",
+			 first_line(strstr(log, "rstr: restart of pid")));
+	} else if (code == 1) {
+		/* rstr itself found the head of the image wrong, or could not make its tree */
+		r->outcome = O_REJECTED;
+		snprintf(r->why, sizeof(r->why), "%s", first_line(log));
+	} else if (code == 128 + SIGKILL && k) {
+		r->outcome = O_KILLED;
+		snprintf(r->why, sizeof(r->why), "%s", first_line(k));
+	} else if (code > 128) {
+		r->outcome = O_DIED;
+		snprintf(r->why, sizeof(r->why), "signal %d", code - 128);
+	} else {
+		restored_outcome(r, code);
+	}
+	free(log);
+}
+
+/* Restart @buf (@len bytes) as seed @sd; the kernel reports it caused go in r->kreports */
+static void run_image(const struct seed *sd, const char *buf, size_t len, struct run *r,
+		      const char *what)
+{
+	char why[200];
+
+	r->why[0] = 0;
+	r->kreports = 0;
+	memset(sh, 0, sizeof(*sh));
+	if (ftruncate(imgfd, 0) || pwrite(imgfd, buf, len, 0) != (ssize_t)len ||
+	    lseek(imgfd, 0, SEEK_SET) || ftruncate(logfd, 0) || lseek(logfd, 0, SEEK_SET)) {
+		r->outcome = O_FAILED;
+		snprintf(r->why, sizeof(r->why), "writing the image: %s", strerror(errno));
+		return;
+	}
+	kmsg_write("ckpt-fuzz: %d %s\n", campaign_idx, what);
+	if (r->fault)
+		kmsg_write("ckpt-fault: injecting allocation failures (fuzz %d)\n", campaign_idx);
+	if (seed_info[sd->kind].flags & SEED_RSTR)
+		run_rstr_image(sd, r);
+	else
+		run_single(sd, r);
+	if (r->fault)
+		kmsg_write("ckpt-fault: done (fuzz %d)\n", campaign_idx);
+	if (!clear_namespace(why, sizeof(why)) && r->outcome != O_FAILED) {
+		r->outcome = O_FAILED;
+		snprintf(r->why, sizeof(r->why), "%s", why);
+	}
+	unlink(seed_creds_file());
+	if (r->outcome >= O_OK && r->outcome <= O_TIMEOUT && ckptinfo_rejects()) {
+		r->outcome = O_FAILED;
+		snprintf(r->why, sizeof(r->why), "restored an image that ckptinfo finds invalid");
+	}
+	r->kreports = kmsg_scan(sh->gpid, what);
+}
+
+/* The tail of @buf fixed (length, record count, checksum), if it has one where it should */
+static void fix_tail(char *buf, size_t len)
+{
+	struct image img = { .buf = buf, .len = len };
+	struct ckpt_hdr_tail *t;
+
+	if (len < sizeof(*t) || image_nr_records(&img) < 2)
+		return;
+	t = (struct ckpt_hdr_tail *)(buf + len - sizeof(*t));
+	if (t->h.type != CKPT_HDR_TAIL || t->h.len != sizeof(*t))
+		return;
+	image_fix_tail(&img);
+}
+
+/* Checkpoint a seed (killing it) into its image */
+static int checkpoint_seed(struct seed *s)
+{
+	int fd = memfd("seed"), lfd = memfd("log");
+	bool error = seed_info[s->kind].flags & SEED_FAILS;
+	char *log;
+	long ret;
+
+	ret = sys_checkpoint(s->pid, fd, CHECKPOINT_KILL | CHECKPOINT_SUBTREE, lfd);
+	if (error ? ret >= 0 || errno != EOPNOTSUPP : ret < 0) {
+		log = slurp(lfd, NULL);
+		printf("# seed %s: checkpoint returned %ld (%s): %s\n", seed_info[s->kind].name,
+		       ret, strerror(errno), log ? log : "");
+		free(log);
+	}
+	/* a failed checkpoint does not kill */
+	kill(s->pid, SIGKILL);
+	waitpid(s->pid, NULL, 0);
+	s->buf = slurp(fd, &s->len);
+	close(fd);
+	close(lfd);
+	if (!s->buf || !s->len || (error ? ret >= 0 : ret < 0))
+		return -1;
+	return img_parse(&s->im, s->buf, s->len);
+}
+
+/* Restart every seed unmodified: each must come back whole (ERROR: be killed) */
+static int controls(const char *when)
+{
+	struct run r;
+	char what[64];
+	int k, bad = 0, expect;
+
+	for (k = 0; k < nr_seeds; k++) {
+		memset(&r, 0, sizeof(r));
+		snprintf(what, sizeof(what), "control %s seed %s", when, seed_info[k].name);
+		run_image(&seeds[k], seeds[k].buf, seeds[k].len, &r, what);
+		expect = seed_info[k].flags & SEED_FAILS ? O_KILLED : O_OK;
+		if (r.outcome != expect || r.kreports) {
+			printf("# control %s: seed %s unmutated: %s, %s%s\n", when,
+			       seed_info[k].name, outcome_names[r.outcome], r.why,
+			       r.kreports ? ", kernel report" : "");
+			bad++;
+		}
+	}
+	return bad;
+}
+
+struct totals {
+	long o[NR_OUTCOMES];
+	long kreports, leaks, controls_bad;
+};
+
+static int print_batch(int test, long first, long last, struct totals *b, int bad)
+{
+	int o;
+
+	bad |= b->o[O_FAILED] || b->kreports || b->leaks || b->controls_bad;
+	printf("%s %d images %ld-%ld:", bad ? "not ok" : "ok", test, first, last);
 	for (o = 0; o < NR_OUTCOMES; o++)
-		printf(" %ld %s%s", bcounts[o], outcome_names[o],
-		       o + 1 < NR_OUTCOMES ? "," : "\n");
-	memset(bcounts, 0, NR_OUTCOMES * sizeof(*bcounts));
+		printf(" %ld %s,", b->o[o], outcome_names[o]);
+	printf(" %ld kernel reports, %ld leaked objects%s\n", b->kreports, b->leaks,
+	       b->controls_bad ? ", controls FAILED" : "");
+	memset(b, 0, sizeof(*b));
 	fflush(stdout);
-	if (out)
-		fflush(out);
-	return failed;
+	if (logfile)
+		fflush(logfile);
+	return bad;
+}
+
+static void account(struct fuzz_image *fi, const struct run *r)
+{
+	int k, col;
+
+	for (k = 0; k < fi->nr_touch; k++) {
+		struct slot *s = &slots[fi->touch[k]];
+
+		s->cnt[COL_TRIED]++;
+		switch (r->outcome) {
+		case O_REJECTED:
+			col = COL_REJECTED;
+			break;
+		case O_KILLED:
+			col = COL_KILLED;
+			break;
+		case O_OK:
+			col = COL_OK;
+			break;
+		case O_FAILED:
+			col = COL_FAILED;
+			break;
+		default:
+			col = COL_OTHER;
+		}
+		s->cnt[col]++;
+		if (r->kreports)
+			s->cnt[COL_KREPORT]++;
+	}
+}
+
+/* The table of fields, and the fields never reached; returns how many */
+static int print_table(void)
+{
+	char name[96], line[2048];
+	int s, never = 0;
+	size_t n = 0;
+
+	printf("# per record type and field: images that mutated it, and how they ended:\n");
+	printf("# %-34s %6s %6s %6s %6s %6s %6s %6s\n", "field", "tried", "errno", "ok",
+	       "killed", "kreport", "other", "FAILED");
+	for (s = 0; s < nr_slots; s++) {
+		printf("# field %-28s %6ld %6ld %6ld %6ld %6ld %6ld %6ld\n",
+		       slot_name(s, name, sizeof(name)), slots[s].cnt[COL_TRIED],
+		       slots[s].cnt[COL_REJECTED], slots[s].cnt[COL_OK], slots[s].cnt[COL_KILLED],
+		       slots[s].cnt[COL_KREPORT], slots[s].cnt[COL_OTHER],
+		       slots[s].cnt[COL_FAILED]);
+	}
+	line[0] = 0;
+	for (s = 0; s < nr_slots; s++) {
+		if (slots[s].cnt[COL_TRIED])
+			continue;
+		never++;
+		slot_name(s, name, sizeof(name));
+		if (n + strlen(name) + 2 < sizeof(line))
+			n += snprintf(line + n, sizeof(line) - n, " %s", name);
+	}
+	if (nr_campaigns > 1)
+		printf("# fuzz: never reached by this campaign: %d (rig/guest/fuzz.sh adds up)\n",
+		       never);
+	else
+		printf("# fuzz: never reached:%s\n", never ? line : " none");
+	return never;
 }
 
 static void usage(void)
 {
-	fprintf(stderr, "Usage: ckpt_fuzz [-n IMAGES] [-s SEED] [-t TIMEOUT] [-b BATCH] [-l LOG]\n"
-		"                 [-c CKPTINFO] [-T TIME_LIMIT]\n");
+	fprintf(stderr, "Usage: ckpt_fuzz [-n IMAGES] [-s SEED] [-b BATCH] [-l LOG] [-t TIMEOUT]\n"
+		"                 [-T TIME_LIMIT] [-c CKPTINFO] [-J CAMPAIGNS -j INDEX] [-R IMAGE]\n");
 	exit(2);
 }
 
-static int campaign(long n, uint64_t seed, int batch, const char *logpath)
+static int run_campaign(long n, uint64_t prng, int batch, const char *logpath, long replay, int id)
 {
-	long counts[NR_OUTCOMES] = { }, bcounts[NR_OUTCOMES] = { };
-	int imgfd = memfd("fuzz-image"), logfd = memfd("fuzz-log"), k, o, test = 1;
-	int nbatches = (n + batch - 1) / batch, failed = 0, fd;
-	FILE *out = NULL;
-	struct work *w = calloc(1, sizeof(*w));
-	char why[300];
+	struct totals tot = { }, bt = { };
+	struct fuzz_image fi = { };
+	int k, o, test = 1, nbatches, failed = 0, never;
+	bool first_pass_done;
+	char why[200], what[900], fault[32];
+	struct run r;
+	time_t t0;
+	size_t len;
+	char *buf;
 	long i;
 
-	printf("TAP version 13\n1..%d\n", 1 + nbatches);
-	res = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (res == MAP_FAILED || !w || imgfd < 0 || logfd < 0)
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	imgfd = memfd("fuzz-image");
+	logfd = memfd("fuzz-log");
+	if (sh == MAP_FAILED || imgfd < 0 || logfd < 0)
 		return 1;
 	if (logpath) {
-		out = fopen(logpath, "w");
-		if (!out)
+		logfile = fopen(logpath, "w");
+		if (!logfile)
 			perror(logpath);
 	}
-	unlink(go_file);
-	fd = open(data_file, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0 || write(fd, "fuzzdata", 8) != 8)
+	seed_paths(id, campaign_idx);
+	/* restored processes that crash are counted, not logged by the kernel */
+	write_file("/proc/sys/debug/exception-trace", "0");
+	have_faults = fault_setup();
+	kmsg_open();
+	if (seed_files_create()) {
+		printf("TAP version 13\n1..1\nnot ok 1 seed files: %s\n", strerror(errno));
 		return 1;
-	close(fd);
+	}
 	/* all started first, so that none inherits the images of the others */
 	for (k = 0; k < NR_SEED_KINDS; k++) {
-		if (start_seed(k)) {
-			printf("not ok 1 seed images (seed %s)\n", seed_names[k]);
+		seeds[k].kind = k;
+		why[0] = 0;
+		seeds[k].pid = seed_start(k, why, sizeof(why));
+		if (seeds[k].pid < 0) {
+			printf("TAP version 13\n1..1\nnot ok 1 seed %s: %s\n", seed_info[k].name,
+			       why);
 			return 1;
 		}
 	}
-	usleep(100 * 1000);	/* into their sleeps */
+	usleep(200 * 1000);	/* into their sleeps */
 	for (k = 0; k < NR_SEED_KINDS; k++) {
 		if (checkpoint_seed(&seeds[k])) {
-			printf("not ok 1 seed images (seed %s)\n", seed_names[k]);
+			printf("TAP version 13\n1..1\nnot ok 1 seed %s: no image\n",
+			       seed_info[k].name);
 			return 1;
 		}
-		printf("# seed %d (%s): pid %d, %zu bytes\n", k, seed_names[k],
-		       seeds[k].pid, seeds[k].len);
 	}
 	nr_seeds = NR_SEED_KINDS;
-	/* the seeds come back as they were */
-	close(open(go_file, O_CREAT | O_WRONLY, 0644));
-	for (k = 0; k < nr_seeds; k++) {
-		w->len = 0;
-		w->nr = parse(seeds[k].buf, seeds[k].len, w->recs);
-		assemble(w);
-		o = run_image(w, seeds[k].pid, imgfd, logfd, why, sizeof(why));
-		/* the ERROR record of that seed comes after the point of no return */
-		if (o != (seeds[k].kind == SEED_ERROR ? O_KILLED : O_OK)) {
-			printf("not ok %d seed images (seed %s unmutated: %s, %s)\n", test,
-			       seed_names[k], outcome_names[o], why);
-			return 1;
-		}
+	/* the children of the tree, killed: their pids must be free */
+	clear_namespace(why, sizeof(why));
+	if (fuzz_tables_init(why, sizeof(why))) {
+		printf("TAP version 13\n1..1\nnot ok 1 layout table: %s\n", why);
+		return 1;
 	}
-	printf("ok %d seed images: %d seeds restart as they were\n", test++, nr_seeds);
-	fflush(stdout);
+	if (!n)
+		n = 2 * ((fuzz_first_pass_len() + nr_campaigns - 1) / nr_campaigns);
+	if (replay >= n)
+		n = replay + 1;
+	nbatches = (n + batch - 1) / batch;
+	if (replay >= 0)
+		nbatches = 1;
+	printf("TAP version 13\n1..%d\n", 2 + nbatches);
+	printf("# fuzz %d of %d, prng seed %llu: %ld images\n", campaign_idx, nr_campaigns,
+	       (unsigned long long)prng, n);
+	printf("# layout table: %u record types, %d slots (fields and records)\n", ckpt_nr_layouts,
+	       nr_slots);
+	printf("# schedule: %ld items, first pass %ld\n", fuzz_schedule_len(),
+	       fuzz_first_pass_len());
+	printf("# restarted by uid %d gid %d, no supplementary group, no capability\n", FUZZ_UID,
+	       FUZZ_GID);
+	printf("# (the tree seed by rstr, with CAP_CHECKPOINT_RESTORE only)\n");
+	printf("# fault injection: %s\n", have_faults ? "on 1 image in 8" : "not available");
+	for (k = 0; k < nr_seeds; k++)
+		printf("# seed %d (%s): pid %d, %zu bytes, %d records\n", k, seed_info[k].name,
+		       seeds[k].pid, seeds[k].len, seeds[k].im.n);
+	tot.leaks += kmemleak_batch("before the first image", 1);
 
-	rng_state = seed ? seed : 1;
+	/* the seeds come back as they were */
+	seed_go(true);
+	k = controls("at start");
+	if (k || tot.leaks) {
+		printf("not ok %d seed images: %d of %d do not restart as they were%s\n", test,
+		       k, nr_seeds, tot.leaks ? ", kernel memory leaked before" : "");
+		return 1;
+	}
+	printf("ok %d seed images: %d seeds restart as they were, unprivileged\n", test++,
+	       nr_seeds);
+
+	rng_seed(prng);
+	t0 = time(NULL);
 	for (i = 0; i < n; i++) {
+		unsigned int fn;
+
 		if (deadline && time(NULL) >= deadline) {
 			printf("# fuzz: time is up after %ld images\n", i);
 			break;
 		}
-		k = rnd_below(nr_seeds);
-		mutate(w, &seeds[k]);
-		o = run_image(w, seeds[k].pid, imgfd, logfd, why, sizeof(why));
-		counts[o]++;
-		bcounts[o]++;
-		if (out)
-			fprintf(out, "%ld seed%d %s: %s: %s\n", i, k, w->desc,
-				outcome_names[o], why);
-		if (o == O_FAILED) {
-			printf("# image %ld (seed %d, %s): %s\n", i, k, w->desc, why);
-			if (strstr(why, "not reaped"))
+		fuzz_make(&fi, i, campaign_idx, nr_campaigns);
+		/* drawn for every image, so that -R makes the same ones */
+		fn = 1 + rnd_below(1 + (1U << rnd_below(12)));
+		memset(&r, 0, sizeof(r));
+		if (have_faults && !(rnd() & 7) && !(seed_info[fi.seed].flags & SEED_RSTR))
+			r.fault = fn;
+		if (replay >= 0 && i != replay)
+			continue;
+		buf = img_assemble(&fi.im, &len);
+		if (fi.fix_tail)
+			fix_tail(buf, len);
+		if (fi.im.cut && fi.im.cut < len)
+			len = fi.im.cut;
+		fault[0] = 0;
+		if (r.fault)
+			snprintf(fault, sizeof(fault), " fail-nth %u", r.fault);
+		snprintf(what, sizeof(what), "image %ld seed %s%s%s: %s%s", i,
+			 seed_info[fi.seed].name, fi.det ? " det" : "", fault, fi.desc,
+			 fi.fix_tail ? "" : " (tail kept)");
+		run_image(&seeds[fi.seed], buf, len, &r, what);
+		free(buf);
+		tot.o[r.outcome]++;
+		bt.o[r.outcome]++;
+		tot.kreports += r.kreports;
+		bt.kreports += r.kreports;
+		account(&fi, &r);
+		if (logfile)
+			fprintf(logfile, "%s: %s: %s\n", what, outcome_names[r.outcome], r.why);
+		if (r.outcome == O_FAILED || r.kreports) {
+			printf("# %s (fuzz %d, prng seed %llu): %s: %s\n", what, campaign_idx,
+			       (unsigned long long)prng, outcome_names[r.outcome], r.why);
+			if (strstr(r.why, "not reaped"))
 				n = i + 1;	/* its pid is lost: stop */
 		}
-		if ((i + 1) % batch == 0 || i + 1 == n)
-			failed |= print_batch(test++, i - i % batch, i, bcounts, out);
+		if ((i + 1) % batch == 0 || i + 1 == n || replay >= 0) {
+			snprintf(what, sizeof(what), "after image %ld", i);
+			bt.leaks = kmemleak_batch(what, 1);
+			tot.leaks += bt.leaks;
+			bt.controls_bad = controls(what);
+			tot.controls_bad += bt.controls_bad;
+			failed |= print_batch(test++, i - i % batch, i, &bt, 0);
+		}
+		if (replay >= 0 && i == replay)
+			break;
 	}
-	if (i < n && i % batch)
-		failed |= print_batch(test++, i - i % batch, i - 1, bcounts, out);
-	n = i;
+	if (i < n && i % batch && replay < 0)
+		failed |= print_batch(test++, i - i % batch, i - 1, &bt, 0);
+	printf("# fuzz time: %ld images in %ld s, with controls and kmemleak scans\n", i,
+	       (long)(time(NULL) - t0));
+	n = replay >= 0 ? 1 : i;
 	/* the batches a time limit left out: the plan must add up */
 	while (test <= 1 + nbatches)
 		printf("ok %d images not run # SKIP time limit\n", test++);
-	printf("# fuzz: %ld images (prng seed %llu): %ld rejected with an errno, ", n,
-	       (unsigned long long)seed, counts[O_REJECTED]);
-	printf("%ld killed after commit, %ld restored ok, %ld restored inconsistent, ",
-	       counts[O_KILLED], counts[O_OK], counts[O_INCONSISTENT]);
-	printf("%ld restored then died, %ld restored still running (killed), %ld failures\n",
-	       counts[O_CRASHED], counts[O_TIMEOUT], counts[O_FAILED]);
+	/* leaks of the last images: an object must be unreferenced for 5 s */
+	sleep(6);
+	k = kmemleak_batch("at the end", 2);
+	tot.leaks += k;
+	failed |= k > 0;
+	never = print_table();
+	first_pass_done = i >= (fuzz_first_pass_len() + nr_campaigns - 1) / nr_campaigns;
+	printf("# fuzz: first pass of the schedule: %s\n", first_pass_done ? "done" : "not done");
+	if (nr_campaigns > 1 || replay >= 0 || !first_pass_done)
+		printf("ok %d every field of the layout table reached # SKIP %s\n", test++,
+		       nr_campaigns > 1 ? "several campaigns: rig/guest/fuzz.sh adds them up" :
+		       "first pass of the schedule not run");
+	else
+		printf("%s %d every field of the layout table reached: %d of %d never\n",
+		       never ? "not ok" : "ok", test++, never, nr_slots);
+	failed |= never && nr_campaigns == 1 && first_pass_done && replay < 0;
 	printf("# fuzz: errnos of rejections:");
 	for (k = 1; k < 256; k++)
 		if (rerrno[k])
 			printf(" %s=%d", strerrorname_np(k) ?: "?", rerrno[k]);
 	printf("\n");
-	unlink(go_file);
-	unlink(data_file);
-	if (out)
-		fclose(out);
+	printf("# fuzz: %ld images (prng seed %llu): ", n, (unsigned long long)prng);
+	for (o = 0; o < NR_OUTCOMES; o++)
+		printf("%ld %s, ", tot.o[o], outcome_names[o]);
+	printf("%ld kernel reports, %ld leaked objects, %ld controls failed, ", tot.kreports,
+	       tot.leaks, tot.controls_bad);
+	printf("%d fields never reached\n", never);
+	seed_files_remove();
+	write_file("/proc/sys/debug/exception-trace", "1");
+	if (logfile)
+		fclose(logfile);
 	return failed;
 }
 
 int main(int argc, char **argv)
 {
-	long n = 300;
+	long n = 0, replay = -1;
 	uint64_t seed = 1;
-	int c, batch = 50, status;
+	int c, batch = 250, status, id = getpid();
 	const char *logpath = NULL;
+	ssize_t len;
 	pid_t pid;
 
-	while ((c = getopt(argc, argv, "n:s:t:b:l:c:T:")) != -1) {
+	if (argc > 1 && !strcmp(argv[1], "--workload"))
+		return workload_main(argc, argv);
+	len = readlink("/proc/self/exe", fuzz_self, sizeof(fuzz_self) - 1);
+	if (len <= 0)
+		return 1;
+	fuzz_self[len] = 0;
+	/* the same address space layout in every run: images are alike, -R repeats */
+	if (!(personality(0xffffffff) & ADDR_NO_RANDOMIZE) &&
+	    personality(ADDR_NO_RANDOMIZE) >= 0)
+		execv(fuzz_self, argv);
+	while ((c = getopt(argc, argv, "n:s:t:b:l:c:T:J:j:R:")) != -1) {
 		switch (c) {
 		case 'n':
 			n = atol(optarg);
@@ -1144,15 +1082,22 @@ int main(int argc, char **argv)
 		case 'T':
 			deadline = time(NULL) + atoi(optarg);
 			break;
+		case 'J':
+			nr_campaigns = atoi(optarg);
+			break;
+		case 'j':
+			campaign_idx = atoi(optarg);
+			break;
+		case 'R':
+			replay = atol(optarg);
+			break;
 		default:
 			usage();
 		}
 	}
-	if (n < 1 || batch < 1 || timeout_s < 1)
+	if (n < 0 || batch < 1 || timeout_s < 1 || nr_campaigns < 1 || campaign_idx < 0 ||
+	    campaign_idx >= nr_campaigns)
 		usage();
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	snprintf(go_file, sizeof(go_file), "/tmp/ckpt-fuzz.%d.go", getpid());
-	snprintf(data_file, sizeof(data_file), "/tmp/ckpt-fuzz.%d.data", getpid());
 	/* init of a pid namespace of its own */
 	if (unshare(CLONE_NEWPID)) {
 		printf("TAP version 13\n1..1\nnot ok 1 fuzz: unshare(CLONE_NEWPID): %s\n",
@@ -1163,7 +1108,7 @@ int main(int argc, char **argv)
 	if (pid < 0)
 		return 1;
 	if (!pid)
-		exit(campaign(n, seed, batch, logpath));
+		exit(run_campaign(n, seed, batch, logpath, replay, id));
 	if (waitpid(pid, &status, 0) != pid)
 		return 1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
