@@ -270,17 +270,6 @@ static int kmsg_scan(pid_t gpid, const char *what)
 
 #define KMEMLEAK	"/sys/kernel/debug/kmemleak"
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 static long kmemleak_batch(const char *what, int scans)
 {
 	int lock = open("/tmp/ckpt-fuzz.kmemleak.lock", O_RDWR | O_CREAT, 0600), fd, i;

@@ -17,6 +17,9 @@
 long sys_checkpoint(pid_t pid, int fd, unsigned long flags, int logfd);
 long sys_restart(pid_t pid, int fd, unsigned long flags, int logfd);
 
+/* Write @s to the file at @path (a /proc or /sys knob): 0 or -1 */
+int write_file(const char *path, const char *s);
+
 /* A memfd: the image or the log file of one call */
 int memfd(const char *name);
 /* Whole content of @fd from offset 0, NUL terminated; free() it. */

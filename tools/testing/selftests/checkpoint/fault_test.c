@@ -39,17 +39,6 @@
 #define MAX_NTH		20000
 #define FAULT_DIRS	"/sys/kernel/debug"
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 /* Make failslab and fail_page_alloc fail only on fail-nth, quietly, for GFP_KERNEL too */
 static int fault_injection_setup(void)
 {
@@ -69,7 +58,7 @@ static int fault_injection_setup(void)
 	if (access("/proc/thread-self/fail-nth", W_OK))
 		return -1;
 	for (i = 0; i < ARRAY_SIZE(knobs); i++)
-		if (write_str(knobs[i][0], knobs[i][1]))
+		if (write_file(knobs[i][0], knobs[i][1]))
 			return -1;
 	return 0;
 }
@@ -77,7 +66,7 @@ static int fault_injection_setup(void)
 /* Tell the console log why allocation failure reports follow (rig/report.py) */
 static void mark_kernel_log(const char *s)
 {
-	write_str("/dev/kmsg", s);
+	write_file("/dev/kmsg", s);
 }
 
 /* Arm fail-nth of the calling thread through @fd */

@@ -320,17 +320,6 @@ TEST(dumpable_after_the_credentials)
 	EXPECT_RESTORED(st, &c);
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
-	close(fd);
-	return ret;
-}
-
 static int read_int_file(const char *path)
 {
 	char buf[32] = "";

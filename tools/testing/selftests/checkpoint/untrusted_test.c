@@ -561,17 +561,6 @@ static int read_int(const char *path)
 	return v;
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
-	close(fd);
-	return ret;
-}
-
 /* A seed of uid 1000 that sleeps until restored, checkpointed */
 static int plain_seed(struct cycle *c)
 {
@@ -640,17 +629,17 @@ static int memory_cgroup(size_t room)
 	if (access(CGROUP "/cgroup.controllers", F_OK) &&
 	    mount("cgroup2", CGROUP, "cgroup2", 0, NULL))
 		return -1;
-	if (write_str(CGROUP "/cgroup.subtree_control", "+memory"))
+	if (write_file(CGROUP "/cgroup.subtree_control", "+memory"))
 		return -1;
 	mkdir(TEST_CGROUP, 0755);
 	snprintf(buf, sizeof(buf), "%d", getpid());
-	if (write_str(TEST_CGROUP "/cgroup.procs", buf))
+	if (write_file(TEST_CGROUP "/cgroup.procs", buf))
 		return -1;
 	cur = read_int(TEST_CGROUP "/memory.current");
 	if (cur < 0)
 		return -1;
 	snprintf(buf, sizeof(buf), "%zu", cur + room);
-	return write_str(TEST_CGROUP "/memory.max", buf);
+	return write_file(TEST_CGROUP "/memory.max", buf);
 }
 
 /* The "max" count of memory.events: how often the limit was hit */
@@ -684,7 +673,7 @@ TEST_F_TIMEOUT(slow, tree_memory_charged_to_the_caller, 120)
 	pid_t child;
 
 	ASSERT_EQ(0, plain_seed(&c)) TH_LOG("%s", c.log);
-	ASSERT_EQ(0, write_str("/proc/sys/kernel/pid_max", "1000000"));
+	ASSERT_EQ(0, write_file("/proc/sys/kernel/pid_max", "1000000"));
 	ASSERT_EQ(0, image_with_tree(&img, &c.img, 100000, 200000));
 	/* the image is in memory before the restarter joins the cgroup */
 	fd = memfd("image");
@@ -709,7 +698,7 @@ TEST_F_TIMEOUT(slow, tree_memory_charged_to_the_caller, 120)
 	EXPECT_LT(0, memory_max_events()) TH_LOG("log: %s", log);
 	rmdir(TEST_CGROUP);
 	snprintf(pid_max, sizeof(pid_max), "%d", old_max);
-	write_str("/proc/sys/kernel/pid_max", pid_max);
+	write_file("/proc/sys/kernel/pid_max", pid_max);
 	close(fd);
 	close(logfd);
 	free(log);
@@ -732,7 +721,7 @@ TEST_F_TIMEOUT(slow, huge_tree_restart_killed_at_once, 180)
 	pid_t child;
 
 	ASSERT_EQ(0, plain_seed(&c)) TH_LOG("%s", c.log);
-	ASSERT_EQ(0, write_str("/proc/sys/kernel/pid_max", "4194304"));
+	ASSERT_EQ(0, write_file("/proc/sys/kernel/pid_max", "4194304"));
 	ASSERT_EQ(0, image_with_tree(&img, &c.img, 1U << 20, 2000000));
 	fd = memfd("image");
 	logfd = memfd("log");
@@ -753,7 +742,7 @@ TEST_F_TIMEOUT(slow, huge_tree_restart_killed_at_once, 180)
 	EXPECT_TRUE(killed(st) || exited(st, REFUSED)) TH_LOG("status %#x", st);
 	EXPECT_GT(2.0, t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	snprintf(pid_max, sizeof(pid_max), "%d", old_max);
-	write_str("/proc/sys/kernel/pid_max", pid_max);
+	write_file("/proc/sys/kernel/pid_max", pid_max);
 	close(fd);
 	close(logfd);
 	free(img.buf);
@@ -792,7 +781,7 @@ static int memfd_noexec_main(void)
 	st = cycle_restart_as(&c, USER);
 	if (!exited(st, 0))
 		return 11;
-	if (write_str("/proc/sys/vm/memfd_noexec", "2"))
+	if (write_file("/proc/sys/vm/memfd_noexec", "2"))
 		return 12;
 	st = cycle_restart_as(&c, USER);
 	if (!killed(st) || !strstr(c.log, "cannot make a file for code") ||
