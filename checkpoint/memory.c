@@ -569,10 +569,11 @@ static int restore_check_mm(struct ckpt_ctx *ctx, struct ckpt_hdr_mm *hm)
 	/*
 	 * prctl(PR_SET_DUMPABLE) sets 0 or 1. 2 is what exec of a setuid
 	 * program gets under fs.suid_dumpable 2: its core dumps are written
-	 * as root, so only a restarter that could write them may give it.
+	 * as the initial namespace's root, so only a restarter with
+	 * CAP_SYS_ADMIN there (not in a user namespace of its own) may give it.
 	 */
 	if (hm->dumpable == SUID_DUMP_ROOT && !(ctx->uflags & RESTART_VALIDATE) &&
-	    !restore_caller_capable(CAP_SYS_ADMIN))
+	    !has_capability(current, CAP_SYS_ADMIN))
 		return ckpt_err(ctx, -EPERM,
 				"pid %d: MM dumpable 2: core dumps as root need CAP_SYS_ADMIN",
 				ctx->pid);

@@ -1042,6 +1042,66 @@ TEST(memory_map_checked_like_prctl)
 	EXPECT_RESTORED(st, &c);
 }
 
+/* Become @uid, then root of a user namespace of its own, mapping @uid alone */
+static int become_userns_root(uid_t uid)
+{
+	char map[32];
+
+	snprintf(map, sizeof(map), "%u %u 1", uid, uid);
+	if (become_user(uid) || unshare(CLONE_NEWUSER) ||
+	    write_file("/proc/self/setgroups", "deny") ||
+	    write_file("/proc/self/uid_map", map) || write_file("/proc/self/gid_map", map))
+		return -1;
+	return 0;
+}
+
+/*
+ * Review finding: dumpable 2 (core dumps written as root) was given to a
+ * restarter with CAP_SYS_ADMIN in its own user namespace, which any user
+ * can make. It needs CAP_SYS_ADMIN in the initial one.
+ */
+TEST(dumpable_root_needs_the_initial_namespace)
+{
+	struct clone_args args = { .exit_signal = SIGCHLD, .set_tid_size = 1 };
+	int fd, logfd, st;
+	struct cycle c;
+	char go[64];
+	pid_t child;
+
+	if (!cycle_fork(&c)) {
+		if (seed_user())
+			_exit(90);
+		ready_child(&c);
+		wait_restored();
+		_exit(0);
+	}
+	ASSERT_EQ(0, take_image(&c)) TH_LOG("%s", c.log);
+	ASSERT_EQ(0, image_set_field(&c.img, "MM", 0, "dumpable", 2));
+	fd = memfd("image");
+	logfd = memfd("log");
+	ASSERT_EQ((ssize_t)c.img.len, write(fd, c.img.buf, c.img.len));
+	lseek(fd, 0, SEEK_SET);
+	args.set_tid = (uintptr_t)&c.pid;
+	child = syscall(__NR_clone3, &args, sizeof(args));
+	ASSERT_LE(0, child);
+	if (!child) {
+		if (become_userns_root(USER))
+			_exit(101);
+		sys_restart(0, fd, 0, logfd);
+		_exit(REFUSED);
+	}
+	snprintf(go, sizeof(go), "/tmp/ckpt-go.%d", c.pid);
+	close(open(go, O_CREAT | O_WRONLY, 0600));	/* if it were restored */
+	ASSERT_EQ(child, waitpid(child, &st, 0));
+	unlink(go);
+	free(c.log);
+	c.log = slurp(logfd, NULL);
+	EXPECT_TRUE(exited(st, REFUSED)) TH_LOG("status %#x, log: %s", st, c.log);
+	EXPECT_LOG(&c, "MM dumpable 2: core dumps as root need CAP_SYS_ADMIN");
+	close(fd);
+	close(logfd);
+}
+
 /*
  * The parent death signal: commit_creds() clears it when the ids change,
  * so it is set after the credentials.
