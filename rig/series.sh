@@ -21,6 +21,8 @@ patches/namei-unlink-socket.patch"
 patches/memfd-file-create.patch"
 "proc: set oom_score_adj from the kernel with the rules of its /proc file|\
 patches/proc-oom-score-adj.patch"
+"sched: check a change of scheduling as sched_setattr(2) would, without it|\
+patches/sched-setattr-check.patch"
 "checkpoint: save and restore a process|\
 include/uapi/linux/checkpoint.h include/uapi/linux/checkpoint_hdr.h \
 arch/x86/include/uapi/asm/checkpoint_hdr.h include/linux/checkpoint.h \
@@ -90,6 +92,18 @@ must get it too.
 Split the setting part out of __set_oom_adj() and add
 set_task_oom_score_adj() for a task the caller holds. The /proc files
 behave as before.
+"
+"Restart (later in this series) gives a restored task its scheduling
+policy, priority and deadline parameters with sched_setattr(). It must
+refuse an image whose values sched_setattr(2) would refuse before the
+point of no return, not fail to apply them after it: by then the other
+processes of the tree may be running.
+
+Add sched_setattr_check(), the checks __sched_setscheduler() makes for a
+caller in user space (valid values, the rights of the caller's
+credentials through user_check_sched_setscheduler(), the utilization
+clamps, the security hook), without the change. Deadline admission
+control stays with the change.
 "
 "Checkpoint/restart saves a running process into an image and brings it
 back later, with the same pid, memory, registers, files and signals.
