@@ -14,6 +14,8 @@
 
 #include <linux/checkpoint.h>
 #include <linux/cpumask.h>
+#include <linux/cpuset.h>
+#include <linux/cred.h>
 #include <linux/oom.h>
 #include <linux/sched.h>
 #include <linux/sched/deadline.h>
@@ -74,6 +76,62 @@ int checkpoint_sched(struct ckpt_ctx *ctx, struct task_struct *t)
 	return ret;
 }
 
+/* The sched_setattr(2) argument of @hs */
+static void ckpt_sched_attr(const struct ckpt_hdr_sched *hs, struct sched_attr *attr)
+{
+	*attr = (struct sched_attr) {
+		.size = sizeof(*attr),
+		.sched_policy = hs->policy,
+		.sched_flags = hs->flags,
+		.sched_nice = hs->nice,
+		.sched_priority = hs->rt_priority,
+		.sched_runtime = hs->dl_runtime,
+		.sched_deadline = hs->dl_deadline,
+		.sched_period = hs->dl_period,
+	};
+}
+
+/*
+ * What sched_setattr(2), sched_setaffinity(2) and /proc/PID/oom_score_adj
+ * would refuse the restarting task itself (its real credentials: see
+ * restore_sched_apply()), found before the point of no return
+ */
+static int restore_sched_rights(struct ckpt_ctx *ctx, const struct ckpt_hdr_sched *hs)
+{
+	const struct cred *restored;
+	struct sched_attr attr;
+	cpumask_var_t allowed;
+	bool any = false;
+	int ret;
+	u32 i;
+
+	if (!zalloc_cpumask_var(&allowed, GFP_KERNEL_ACCOUNT))
+		return -ENOMEM;
+	cpuset_cpus_allowed(current, allowed);
+	for (i = 0; i < hs->nr_cpus && i < nr_cpu_ids; i++)
+		any |= (hs->cpus[i / 64] & (1ULL << (i % 64))) && cpu_active(i) &&
+		       cpumask_test_cpu(i, allowed);
+	free_cpumask_var(allowed);
+	if (!any)
+		return ckpt_err(ctx, -EINVAL,
+				"pid %d: SCHED cpus[]: none of them is here and in the cpuset",
+				ctx->pid);
+	restored = override_creds(current_real_cred());
+	ckpt_sched_attr(hs, &attr);
+	ret = sched_setattr_check(current, &attr);
+	if (ret)
+		ckpt_err(ctx, ret,
+			 "pid %d: SCHED policy %u nice %d rt_priority %u: sched_setattr(2) refuses it",
+			 ctx->pid, hs->policy, hs->nice, hs->rt_priority);
+	else if (!ctx->cur->thread && hs->oom_score_adj < current->signal->oom_score_adj_min &&
+		 !capable(CAP_SYS_RESOURCE))
+		ret = ckpt_err(ctx, -EACCES,
+			       "pid %d: SCHED oom_score_adj %d below %d needs CAP_SYS_RESOURCE",
+			       ctx->pid, hs->oom_score_adj, current->signal->oom_score_adj_min);
+	revert_creds(restored);
+	return ret;
+}
+
 /**
  * restore_sched - read and check the SCHED record of a task
  * @ctx: restart context, after the CREDS record of ctx->cur
@@ -87,6 +145,7 @@ int restore_sched(struct ckpt_ctx *ctx)
 	struct ckpt_hdr_sched *hs;
 	u32 words, i;
 	bool any = false;
+	int ret;
 
 	hs = ckpt_read_obj(ctx, CKPT_HDR_SCHED);
 	if (IS_ERR(hs))
@@ -119,21 +178,10 @@ int restore_sched(struct ckpt_ctx *ctx)
 		goto bad;
 	}
 	if (!(ctx->uflags & RESTART_VALIDATE)) {
-		/* what sched_setaffinity(2) and /proc/PID/oom_score_adj would refuse */
-		for (i = 0, any = false; i < hs->nr_cpus && i < nr_cpu_ids; i++)
-			any |= (hs->cpus[i / 64] & (1ULL << (i % 64))) && cpu_active(i);
-		if (!any) {
-			ckpt_err(ctx, -EINVAL, "pid %d: SCHED cpus[]: none of them is here",
-				 ctx->pid);
-			goto bad;
-		}
-		if (!ctx->cur->thread && hs->oom_score_adj < current->signal->oom_score_adj_min &&
-		    !capable(CAP_SYS_RESOURCE)) {
+		ret = restore_sched_rights(ctx, hs);
+		if (ret) {
 			kvfree(hs);
-			return ckpt_err(ctx, -EACCES,
-					"pid %d: SCHED oom_score_adj %d below %d needs CAP_SYS_RESOURCE",
-					ctx->pid, hs->oom_score_adj,
-					current->signal->oom_score_adj_min);
+			return ret;
 		}
 	}
 	kvfree(ctx->cur->sched);
@@ -177,18 +225,10 @@ static int restore_affinity(struct ckpt_ctx *ctx, struct ckpt_hdr_sched *hs)
 int restore_sched_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 {
 	struct ckpt_hdr_sched *hs = ts->sched;
-	struct sched_attr attr = {
-		.size = sizeof(attr),
-		.sched_policy = hs->policy,
-		.sched_flags = hs->flags,
-		.sched_nice = hs->nice,
-		.sched_priority = hs->rt_priority,
-		.sched_runtime = hs->dl_runtime,
-		.sched_deadline = hs->dl_deadline,
-		.sched_period = hs->dl_period,
-	};
+	struct sched_attr attr;
 	int ret;
 
+	ckpt_sched_attr(hs, &attr);
 	ret = restore_affinity(ctx, hs);
 	if (ret)
 		return ret;

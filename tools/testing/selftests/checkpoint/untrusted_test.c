@@ -1042,6 +1042,33 @@ TEST(memory_map_checked_like_prctl)
 	EXPECT_RESTORED(st, &c);
 }
 
+/*
+ * Found by ckpt_fuzz: an oom_score_adj below the minimum, refused to a
+ * restarter without CAP_SYS_RESOURCE, was logged from the freed record
+ * (KASAN: slab-use-after-free in restore_sched()).
+ */
+TEST(oom_score_adj_below_the_minimum_refused)
+{
+	struct image img;
+	struct cycle c;
+	int st;
+
+	if (!cycle_fork(&c)) {
+		if (seed_user())
+			_exit(90);
+		ready_child(&c);
+		wait_restored();
+		_exit(0);
+	}
+	ASSERT_EQ(0, take_image(&c)) TH_LOG("%s", c.log);
+	image_copy(&img, &c.img);
+	ASSERT_EQ(0, image_set_field(&img, "SCHED", 0, "oom_score_adj", (uint64_t)-1000));
+	st = restart_edited(&c, &img, USER);
+	EXPECT_TRUE(exited(st, REFUSED)) TH_LOG("status %#x, log: %s", st, c.log);
+	EXPECT_LOG(&c, "SCHED oom_score_adj -1000 below 0 needs CAP_SYS_RESOURCE");
+	free(img.buf);
+}
+
 /* Become @uid, then root of a user namespace of its own, mapping @uid alone */
 static int become_userns_root(uid_t uid)
 {
