@@ -218,6 +218,8 @@ static int restart_next_turn(struct ckpt_ctx *ctx, u32 i)
 	}
 	if (i == ctx->nr_tasks) {
 		ret = ckpt_read_tail(ctx);
+		if (!ret && !(ctx->uflags & RESTART_VALIDATE))
+			restore_unix_peer_pids(ctx);
 		if (!ret)
 			restart_done(ctx);
 		return ret;

@@ -50,6 +50,7 @@ struct ckpt_usock {
 	struct file *file;
 	struct file *partner;		/* its peer, to send its messages from */
 	bool given;			/* handed to an FD record */
+	pid_t peer_pid;			/* SO_PEERCRED pid: a process of the tree */
 };
 
 /**
@@ -140,19 +141,43 @@ static bool ckpt_unix_pid_ok(struct ckpt_ctx *ctx, pid_t nr)
 	return entry && ctx->tree[xa_to_value(entry)].vtgid == nr;
 }
 
-/* Give @sk the SO_PEERCRED pid of the image: a process of the tree */
-static void restore_unix_peer_pid(struct sock *sk, pid_t nr)
+/* Give a restored socket the SO_PEERCRED pid of the image */
+static int restore_unix_peer_pid(struct ckpt_ctx *ctx, void *ptr, u32 objref, u32 users,
+				 void *arg)
 {
+	struct ckpt_usock *us = ptr;
+	struct task_struct *t;
 	struct pid *pid, *old;
+	struct sock *sk;
+	void *entry;
 
-	pid = nr ? find_get_pid(nr) : NULL;
-	if (!pid)
-		return;
+	if (!us->file || !us->peer_pid)
+		return 0;
+	entry = xa_load(&ctx->pid_index, us->peer_pid);
+	t = entry ? READ_ONCE(ctx->tasks[xa_to_value(entry)].task) : NULL;
+	if (!t)
+		return 0;
+	pid = get_task_pid(t, PIDTYPE_PID);
+	sk = sock_from_file(us->file)->sk;
 	spin_lock(&sk->sk_peer_lock);
 	old = sk->sk_peer_pid;
 	sk->sk_peer_pid = pid;
 	spin_unlock(&sk->sk_peer_lock);
 	put_pid(old);
+	return 0;
+}
+
+/**
+ * restore_unix_peer_pids - give restored unix sockets their SO_PEERCRED pid
+ * @ctx: restart context, whose every task has claimed its pid
+ *
+ * Only once every process of the tree is the restarting task of its pid
+ * does a pid of the image name the process it named: before, another
+ * process may hold the number.
+ */
+void restore_unix_peer_pids(struct ckpt_ctx *ctx)
+{
+	ckpt_obj_for_each(ctx, CKPT_OBJ_SOCK, restore_unix_peer_pid, NULL);
 }
 
 /* Copy the messages waiting for @sk: lengths in @lens, bytes in @data */
@@ -581,7 +606,7 @@ static struct file *restore_unix(struct ckpt_ctx *ctx, struct ckpt_hdr_fd *hf)
 		unix_state_lock(sock_from_file(us->file)->sk);
 		WRITE_ONCE(sock_from_file(us->file)->sk->sk_shutdown, hu->shutdown);
 		unix_state_unlock(sock_from_file(us->file)->sk);
-		restore_unix_peer_pid(sock_from_file(us->file)->sk, hu->peer_pid);
+		us->peer_pid = hu->peer_pid;	/* restore_unix_peer_pids() */
 	}
 out:
 	kvfree(hu);

@@ -435,10 +435,15 @@ extern const struct ckpt_file_ops ckpt_unix_ops;
 void ckpt_usock_free(void *ptr);
 #if IS_BUILTIN(CONFIG_UNIX)
 int checkpoint_check_unix_leaks(struct ckpt_ctx *ctx);
+void restore_unix_peer_pids(struct ckpt_ctx *ctx);
 #else
 static inline int checkpoint_check_unix_leaks(struct ckpt_ctx *ctx)
 {
 	return 0;
+}
+
+static inline void restore_unix_peer_pids(struct ckpt_ctx *ctx)
+{
 }
 #endif
 
