@@ -649,7 +649,7 @@ int restore_signals(struct ckpt_ctx *ctx)
 {
 	struct ckpt_signal_state *st;
 	struct ckpt_hdr_signal *hs;
-	u32 i;
+	u32 i, queued;
 	int ret;
 
 	st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
@@ -722,6 +722,17 @@ signal:
 			return ckpt_err(ctx, -EINVAL,
 					"siginfo: thread %d has a signal of the process", ctx->pid);
 	}
+	/*
+	 * sigqueue(3), tgkill(2) and the like queue within RLIMIT_SIGPENDING
+	 * (the limit the task will have): more would be lost on the way
+	 */
+	for (i = 0, queued = 0; i < st->signal->nr_pending; i++)
+		if (((siginfo_t *)st->pending[i]->info)->si_code < 0)
+			queued++;
+	if (queued > ctx->cur->hdr->rlim[RLIMIT_SIGPENDING].cur)
+		return ckpt_err(ctx, -EAGAIN,
+				"pid %d: SIGNAL nr_pending: %u queued signals above RLIMIT_SIGPENDING %llu",
+				ctx->pid, queued, ctx->cur->hdr->rlim[RLIMIT_SIGPENDING].cur);
 timers:
 	return ctx->cur->thread ? 0 : restore_timers(ctx, st);
 }
@@ -794,8 +805,10 @@ void restore_signals_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 		struct ckpt_hdr_siginfo *hi = st->pending[i];
 
 		memcpy(&info, hi->info, sizeof(info));
-		do_send_sig_info(info.si_signo, &info, current,
-				 hi->shared ? PIDTYPE_TGID : PIDTYPE_PID);
+		if (do_send_sig_info(info.si_signo, &info, current,
+				     hi->shared ? PIDTYPE_TGID : PIDTYPE_PID))
+			ckpt_err(ctx, -EAGAIN, "pid %d: signal %d: could not be queued again",
+				 task_pid_vnr(current), info.si_signo);
 	}
 	/*
 	 * Stopped by job control: stopped again on the way back to user
@@ -805,9 +818,16 @@ void restore_signals_apply(struct ckpt_ctx *ctx, struct ckpt_task_state *ts)
 	if (!ts->thread && hs->stop_signal)
 		do_send_sig_info(SIGSTOP, SEND_SIG_PRIV, current, PIDTYPE_TGID);
 
-	if (ts->thread || !lock_task_sighand(current, &flags))
+	if (ts->thread)
 		return;
+	/*
+	 * The restarting process' own alarm goes, armed or not in the image;
+	 * it_real_fn() takes the siglock, so cancel it first, as setitimer(2)
+	 */
 	timer = &current->signal->real_timer;
+	hrtimer_cancel(timer);
+	if (!lock_task_sighand(current, &flags))
+		return;
 	current->signal->it_real_incr = ns_to_ktime(hs->real_interval_ns);
 	if (hs->real_value_ns)
 		hrtimer_start(timer, ns_to_ktime(hs->real_value_ns), HRTIMER_MODE_REL);

@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <linux/sched.h>
 #include <grp.h>
@@ -524,6 +525,52 @@ TEST(stopped_in_a_system_call_stays_stopped)
 	ASSERT_TRUE(WIFSTOPPED(st));
 	ASSERT_LT(0, checkpoint_child(&c)) TH_LOG("%s", c.log);
 	restart_stopped(_metadata, &c, SIGUSR1);
+}
+
+/*
+ * The alarm of the process that calls restart(2) is not the restored
+ * process's: an image without one comes back without one
+ */
+TEST(restarter_alarm_not_inherited)
+{
+	struct clone_args args = { .exit_signal = SIGCHLD, .set_tid_size = 1 };
+	int st, fd, logfd;
+	struct cycle c;
+	char go[64];
+	pid_t child;
+
+	if (!cycle_fork(&c)) {
+		struct itimerval left;
+
+		ready_child(&c);
+		wait_restored();
+		if (getitimer(ITIMER_REAL, &left))
+			restored_differs("getitimer: %m");
+		RESTORED_EQ("the seconds left of ITIMER_REAL", left.it_value.tv_sec, 0);
+		_exit(0);
+	}
+	ASSERT_LT(0, c.pid);
+	ASSERT_LT(0, checkpoint_child(&c)) TH_LOG("%s", c.log);
+	fd = memfd("image");
+	logfd = memfd("log");
+	ASSERT_EQ((ssize_t)c.img.len, write(fd, c.img.buf, c.img.len));
+	lseek(fd, 0, SEEK_SET);
+	args.set_tid = (uintptr_t)&c.pid;
+	child = syscall(__NR_clone3, &args, sizeof(args));
+	ASSERT_LE(0, child);
+	if (!child) {
+		alarm(100);
+		sys_restart(0, fd, 0, logfd);
+		_exit(100);
+	}
+	snprintf(go, sizeof(go), "/tmp/ckpt-go.%d", c.pid);
+	close(open(go, O_CREAT | O_WRONLY, 0600));
+	ASSERT_EQ(child, waitpid(child, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		TH_LOG("status %#x %s: %s", st, restored_why(child), slurp(logfd, NULL));
+	unlink(go);
+	close(fd);
+	close(logfd);
 }
 
 /* Locked memory is not restored yet: refused by name, not silently unlocked */
