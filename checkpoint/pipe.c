@@ -225,6 +225,9 @@ static struct ckpt_pipe *restore_new_pipe(struct ckpt_ctx *ctx, struct ckpt_hdr_
 	} else {
 		ret = create_pipe_files(cp->ends, O_NONBLOCK);
 		if (ret) {
+			/* it may leave an error pointer in an end it did not make */
+			cp->ends[0] = NULL;
+			cp->ends[1] = NULL;
 			ckpt_err(ctx, ret, "fd %d: cannot create a pipe", hf->fd);
 			goto fail;
 		}
