@@ -295,21 +295,6 @@ pid_t cycle_fork(struct cycle *c)
 	return c->pid;
 }
 
-/* Keep what /proc shows of the child for wait_restored(), without @skip_fd */
-static void save_state(int skip_fd)
-{
-	char path[64], *state = proc_self_state(skip_fd);
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/tmp/ckpt-state.%d", getpid());
-	f = state ? fopen(path, "w") : NULL;
-	if (f) {
-		fputs(state, f);
-		fclose(f);
-	}
-	free(state);
-}
-
 void ready_child(struct cycle *c)
 {
 	char go[64];
@@ -319,7 +304,6 @@ void ready_child(struct cycle *c)
 	unlink(go);
 	snprintf(go, sizeof(go), "/tmp/ckpt-why.%d", getpid());
 	unlink(go);
-	save_state(c->ready[1]);
 	if (write(c->ready[1], "r", 1) != 1)
 		_exit(99);
 	close(c->ready[1]);
@@ -327,26 +311,12 @@ void ready_child(struct cycle *c)
 
 void wait_restored(void)
 {
-	char go[64], what[512], *before, *after;
-	int fd;
+	char go[64];
 
 	snprintf(go, sizeof(go), "/tmp/ckpt-go.%d", getpid());
 	while (access(go, F_OK))
 		usleep(2000);
 	unlink(go);
-	/* the same process, as far as /proc tells */
-	snprintf(go, sizeof(go), "/tmp/ckpt-state.%d", getpid());
-	fd = open(go, O_RDONLY);
-	if (fd < 0)
-		return;
-	before = slurp(fd, NULL);
-	close(fd);
-	unlink(go);
-	after = proc_self_state(-1);
-	if (before && after && proc_self_state_diff(before, after, what, sizeof(what)))
-		restored_differs("%s", what);
-	free(before);
-	free(after);
 }
 
 void restored_differs(const char *fmt, ...)

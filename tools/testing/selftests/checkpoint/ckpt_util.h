@@ -96,24 +96,8 @@ struct cycle {
 };
 
 pid_t cycle_fork(struct cycle *c);
-/*
- * In the child: say it is ready to be checkpointed, and keep what /proc
- * shows of it (proc_self_state()) for wait_restored()
- */
 void ready_child(struct cycle *c);
-/*
- * In the child: wait until the test says it was restored, then compare
- * what /proc shows of it with what ready_child() kept; on a difference,
- * restored_differs() names it
- */
 void wait_restored(void);
-/*
- * What /proc shows of the calling process (see proc_state.c), as "key:
- * value" lines; descriptor @skip_fd left out. free() it.
- */
-char *proc_self_state(int skip_fd);
-/* 1 and the first difference in @what if @before and @after differ, else 0 */
-int proc_self_state_diff(const char *before, const char *after, char *what, size_t size);
 /* Wait for the ready byte, checkpoint (with @flags and CHECKPOINT_SUBTREE) into c->img */
 long cycle_checkpoint(struct cycle *c, unsigned long flags);
 /* Restart c->img as c->pid (the original must be gone), tell it to go on, wait: wait status */
